@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `efaktura` command. Node 24 runs the TypeScript sources directly (type stripping).
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  process.stderr.write(
+    `efaktura needs Node.js 24 or newer (this is ${process.version}). ` +
+      'Run it through npm (npm start, npx efaktura …), which uses the Node 24 installed by npm ci.\n',
+  );
+  process.exit(1);
+}
+const { runCli } = await import('../src/cli.ts');
+await runCli(process.argv.slice(2));

@@ -1,0 +1,159 @@
+/**
+ * The HTTP server: Fastify with the documented envelope on every answer (SPEC §2), request ids,
+ * bearer auth, per-token rate limit, body limit, OpenAPI, and one error handler that maps every
+ * failure to a catalogue entry — internals never reach a response.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db.ts';
+import { isDatabaseFailure } from '../store/db.ts';
+import type { Merchant } from '../store/merchants.ts';
+import { createAuthenticator, type Authenticator } from './auth.ts';
+import { errorBody } from './envelope.ts';
+import { ApiError, validationError } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerCreateOrder } from './routes/create-order.ts';
+import { registerOrderReads } from './routes/order-reads.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    merchant: Merchant | null;
+    startedAt: bigint;
+  }
+}
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Called after a commit that added outbox work, so an in-process worker wakes at once. */
+  wakeWorker?: () => void;
+}
+
+export interface RouteContext extends AppDeps {
+  auth: Authenticator;
+}
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One log line per request is written by our onResponse hook (with merchant and latency).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // An incoming x-request-id is kept when it is sane, so a merchant can correlate its own logs.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  // Request bodies are validated by our own rules (Laravel-style messages, SPEC §2.2); the route
+  // schemas exist for the OpenAPI document, so Fastify's own validation and serialisation are off.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  const auth = createAuthenticator(deps.db, config.tokenCacheSeconds, config.adminToken);
+  const ctx: RouteContext = { ...deps, auth };
+
+  app.decorateRequest('merchant', null);
+  app.decorateRequest('startedAt', 0n);
+  app.addHook('onRequest', async (request, reply) => {
+    request.startedAt = process.hrtime.bigint();
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const latencyMs = Number(process.hrtime.bigint() - request.startedAt) / 1e6;
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: request.url.split('?')[0],
+        statusCode: reply.statusCode,
+        merchantId: request.merchant?.id,
+        latencyMs: Math.round(latencyMs * 100) / 100,
+      },
+      'request',
+    );
+  });
+
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per token (SPEC §8): the key is a hash of the Authorization header, so a token is limited
+    // wherever it comes from; anonymous requests are limited per address.
+    keyGenerator: (request: FastifyRequest) => {
+      const header = request.headers.authorization;
+      return typeof header === 'string'
+        ? `t:${createHash('sha256').update(header).digest('base64')}`
+        : `ip:${request.ip}`;
+    },
+    allowList: (request: FastifyRequest) => !request.url.startsWith('/api/'),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError('tooManyRequests', {
+        errors: [`Too many requests: at most ${context.max} per minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`],
+      }),
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const error = new ApiError('routeNotFound', { errors: [`No route ${request.method} ${request.url.split('?')[0]}.`] });
+    return reply.code(404).send(errorBody(error.code, request.id, error.errors));
+  });
+
+  app.setErrorHandler(async (error: FastifyError | ApiError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'somethingWentWrong' || apiError.code === 'internalErrorOccurredPleaseTryAgainLater') {
+      request.log.error({ err: error, reqId: request.id }, 'request failed');
+    }
+    for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
+    return reply.code(apiError.statusCode).send(errorBody(apiError.code, request.id, apiError.errors, apiError.extra));
+  });
+
+  await registerOpenApi(app);
+  registerHealthRoutes(app, ctx);
+  await app.register(
+    async (api) => {
+      api.addHook('preHandler', async (request) => {
+        request.merchant = await auth.merchantFor(request);
+      });
+      registerCreateOrder(api, ctx);
+      registerOrderReads(api, ctx);
+    },
+    { prefix: '/api/v1/connect' },
+  );
+  return app;
+}
+
+/** Maps any thrown value to a catalogue entry; unknown failures never leak their text. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const e = error as Partial<FastifyError> & { type?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payloadTooLarge', { errors: ['The request body is larger than the limit of this server.'] });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('unsupportedMediaType', { errors: ['The request body must be JSON, sent with Content-Type: application/json.'] });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return validationError(['The request body is empty; it must be a JSON object.'], { '': ['The request body is empty; it must be a JSON object.'] });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    const message = 'The request body is not valid JSON.';
+    return validationError([message], { '': [message] });
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode === 404) return new ApiError('routeNotFound');
+  if (typeof e.statusCode === 'number' && e.statusCode === 405) return new ApiError('methodNotAllowed');
+  if (typeof e.statusCode === 'number' && e.statusCode === 503) return new ApiError('serviceUnavailable');
+  if (isDatabaseFailure(error)) return new ApiError('internalErrorOccurredPleaseTryAgainLater');
+  return new ApiError('somethingWentWrong');
+}

@@ -1,0 +1,56 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same route schemas whose body schemas come from the
+ * validation rules (so the document cannot drift from behaviour), served at /openapi.json, with
+ * Swagger UI at /docs from locally installed assets (no CDN).
+ */
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { ERROR_CATALOGUE, type ErrorCode } from './errors.ts';
+
+export function envelopeSchema(data: Record<string, unknown>, message: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      status_code: { type: 'integer' },
+      status_message: { type: 'string', const: 'OK' },
+      message: { type: 'string', example: message },
+      is_data: { type: 'boolean' },
+      data,
+    },
+  };
+}
+
+export function errorSchema(code: ErrorCode): Record<string, unknown> {
+  const entry = ERROR_CATALOGUE[code];
+  return {
+    description: `${entry.statusMessage}: ${code}`,
+    type: 'object',
+    properties: {
+      status_code: { type: 'integer', const: entry.status },
+      status_message: { type: 'string', const: entry.statusMessage },
+      message: { type: 'string', example: code },
+      is_error: { type: 'boolean', const: true },
+      errors: { description: 'Laravel-style sentences (validation) or null', type: ['array', 'null'], items: { type: 'string' } },
+      fieldErrors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      requestId: { type: 'string' },
+    },
+  };
+}
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'efaktura',
+        version: '1',
+        description:
+          'Self-hosted e-invoicing for Norway. The order API is wire-compatible with FPGO Connect "Send E-Faktura". Every response uses the documented envelope and carries an `x-request-id` header.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,138 @@
+/**
+ * Every setting efaktura reads, in one place: its environment variable, its default and its meaning.
+ * The README's configuration table mirrors `SETTINGS` below; `loadConfig` validates at start and fails
+ * with one message that names every bad variable.
+ */
+
+export interface Config {
+  /** TCP port of the HTTP server. */
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  /** A PostgreSQL server; when unset, the embedded PostgreSQL (PGlite) in `dataDir` is used. */
+  databaseUrl: string | null;
+  /** Embedded PostgreSQL's data directory (only without `databaseUrl`). */
+  dataDir: string;
+  /** Connections in the pool to a PostgreSQL server (the embedded one always has exactly one). */
+  databasePoolSize: number;
+  logLevel: string;
+  /** Requests per minute per API token (SPEC §8: 240). */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body in bytes (SPEC §2.1: 1 MB). */
+  bodyLimitBytes: number;
+  /** How long a verified token stays cached in memory; a revoked token is refused within this time. */
+  tokenCacheSeconds: number;
+  /** How long an Idempotency-Key is remembered (SPEC §2.1: at least 24 h). */
+  idempotencyTtlHours: number;
+  /** Create a demo merchant on first start with an empty database, and print its token. */
+  demoMerchant: boolean;
+  /** Run the background worker inside `efaktura serve`. */
+  runWorker: boolean;
+  /** Operator token for `/api/v1/admin/…` (in addition to tokens made with `efaktura admin-token create`). */
+  adminToken: string | null;
+  /** Seconds between callback attempts (SPEC §4); the last entry is the last retry. */
+  callbackRetrySchedule: number[];
+  callbackTimeoutMs: number;
+  /** Permit callbacks to loopback/private addresses (tests, development). */
+  allowPrivateCallbacks: boolean;
+  /** Callbacks in flight at once, in total and per host. */
+  callbackConcurrency: number;
+  callbackPerHostConcurrency: number;
+}
+
+interface Setting {
+  env: string;
+  default: string;
+  description: string;
+}
+
+/** Listed for the README and `efaktura config`; keep the order of the README table. */
+export const SETTINGS: readonly Setting[] = [
+  { env: 'PORT', default: '3000', description: 'HTTP port' },
+  { env: 'HOST', default: '127.0.0.1', description: 'interface to bind (0.0.0.0 for all)' },
+  { env: 'DATABASE_URL', default: '', description: 'postgres://… of a PostgreSQL server; empty = embedded PostgreSQL (PGlite)' },
+  { env: 'EFAKTURA_DATA_DIR', default: './data', description: 'data directory of the embedded PostgreSQL' },
+  { env: 'EFAKTURA_DB_POOL_SIZE', default: '16', description: 'connections to a PostgreSQL server' },
+  { env: 'LOG_LEVEL', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
+  { env: 'EFAKTURA_RATE_LIMIT', default: '240', description: 'requests per minute per API token' },
+  { env: 'EFAKTURA_BODY_LIMIT', default: '1048576', description: 'largest request body in bytes' },
+  { env: 'EFAKTURA_TOKEN_CACHE_SECONDS', default: '5', description: 'seconds a verified token is cached; revocation takes effect within this time' },
+  { env: 'EFAKTURA_IDEMPOTENCY_TTL_HOURS', default: '24', description: 'hours an Idempotency-Key is remembered' },
+  { env: 'EFAKTURA_DEMO_MERCHANT', default: '1', description: 'create and print a demo merchant on first start with an empty database' },
+  { env: 'EFAKTURA_WORKER', default: '1', description: 'run the background worker inside `efaktura serve`' },
+  { env: 'EFAKTURA_ADMIN_TOKEN', default: '', description: 'operator token for /api/v1/admin/… (empty = only tokens made with the CLI)' },
+  { env: 'EFAKTURA_CALLBACK_RETRY_SCHEDULE', default: '0,5,300,1800,7200,18000,36000,36000,50400,72000,86400', description: 'seconds to wait before each callback attempt' },
+  { env: 'EFAKTURA_CALLBACK_TIMEOUT_MS', default: '10000', description: 'timeout of one callback attempt' },
+  { env: 'EFAKTURA_ALLOW_PRIVATE_CALLBACKS', default: '0', description: 'allow callbacks to loopback/private/link-local addresses (1 = yes; development and tests only)' },
+  { env: 'EFAKTURA_CALLBACK_CONCURRENCY', default: '64', description: 'callbacks in flight at once per worker' },
+  { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host per worker' },
+];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string => {
+    const setting = SETTINGS.find((s) => s.env === name);
+    const raw = env[name];
+    return raw === undefined || raw === '' ? (setting?.default ?? '') : raw.trim();
+  };
+  const int = (name: string, min: number, max: number): number => {
+    const raw = get(name);
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return min;
+    }
+    return n;
+  };
+  const bool = (name: string): boolean => {
+    const raw = get(name).toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be 1 or 0 (got "${raw}")`);
+    return false;
+  };
+
+  const databaseUrl = get('DATABASE_URL') || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const logLevel = get('LOG_LEVEL');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+  const scheduleRaw = get('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
+  const callbackRetrySchedule = scheduleRaw.split(',').map((s) => Number(s.trim()));
+  if (callbackRetrySchedule.length === 0 || callbackRetrySchedule.some((n) => !Number.isFinite(n) || n < 0)) {
+    problems.push(`EFAKTURA_CALLBACK_RETRY_SCHEDULE must be comma-separated seconds ≥ 0 (got "${scheduleRaw}")`);
+  }
+
+  const config: Config = {
+    port: int('PORT', 0, 65535),
+    host: get('HOST'),
+    databaseUrl,
+    dataDir: get('EFAKTURA_DATA_DIR'),
+    databasePoolSize: int('EFAKTURA_DB_POOL_SIZE', 1, 1000),
+    logLevel,
+    rateLimitPerMinute: int('EFAKTURA_RATE_LIMIT', 1, 1_000_000_000),
+    bodyLimitBytes: int('EFAKTURA_BODY_LIMIT', 1024, 100 * 1024 * 1024),
+    tokenCacheSeconds: int('EFAKTURA_TOKEN_CACHE_SECONDS', 0, 3600),
+    idempotencyTtlHours: int('EFAKTURA_IDEMPOTENCY_TTL_HOURS', 24, 24 * 365),
+    demoMerchant: bool('EFAKTURA_DEMO_MERCHANT'),
+    runWorker: bool('EFAKTURA_WORKER'),
+    adminToken: get('EFAKTURA_ADMIN_TOKEN') || null,
+    callbackRetrySchedule,
+    callbackTimeoutMs: int('EFAKTURA_CALLBACK_TIMEOUT_MS', 1, 600_000),
+    allowPrivateCallbacks: bool('EFAKTURA_ALLOW_PRIVATE_CALLBACKS'),
+    callbackConcurrency: int('EFAKTURA_CALLBACK_CONCURRENCY', 1, 10_000),
+    callbackPerHostConcurrency: int('EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', 1, 10_000),
+  };
+  if (config.adminToken !== null && config.adminToken.length < 32) {
+    problems.push('EFAKTURA_ADMIN_TOKEN must be at least 32 characters');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}

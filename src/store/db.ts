@@ -1,0 +1,183 @@
+/**
+ * The one database interface. Both storage modes speak plain `pg` (node-postgres): a PostgreSQL server
+ * through a `pg.Pool`, and the embedded PostgreSQL (PGlite) through `pg.Pool(createPgConfig(pglite))`,
+ * so every query, prepared statement and transaction is written once (SPEC §8).
+ */
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+
+// bigint (int8) columns hold øre and ids; they always fit in a JS safe integer here.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/** A named query is prepared once per connection and reused (the hot paths use names). */
+export interface Query {
+  name?: string;
+  text: string;
+  values?: unknown[];
+}
+
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(q: Query | string): Promise<R[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'embedded' | 'server';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `fn` on every NOTIFY on `channel`; returns a function that stops listening. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… of a server; null for the embedded database in `dataDir`. */
+  databaseUrl: string | null;
+  /** Data directory of the embedded database; `memory://` for a throw-away one (tests). */
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Db> {
+  return options.databaseUrl === null
+    ? openEmbedded(options.dataDir)
+    : openServer(options.databaseUrl, options.poolSize ?? 16);
+}
+
+function wrap(client: pg.PoolClient): Queryable {
+  return {
+    async query<R extends object>(q: Query | string): Promise<R[]> {
+      const result = await client.query<R>(q as pg.QueryConfig);
+      return result.rows;
+    },
+  };
+}
+
+/**
+ * A query on a pooled connection. Unlike `pg.Pool#query`, a statement that fails with an SQL error
+ * (a unique violation, say) keeps its connection: only a broken connection is thrown away. That
+ * matters for the embedded database, whose single connection must not be torn down mid-protocol.
+ */
+function poolQueryable(pool: pg.Pool): Queryable {
+  return {
+    async query<R extends object>(q: Query | string): Promise<R[]> {
+      const client = await pool.connect();
+      try {
+        const result = await client.query<R>(q as pg.QueryConfig);
+        client.release();
+        return result.rows;
+      } catch (error) {
+        client.release(isSqlError(error) ? undefined : (error as Error));
+        throw error;
+      }
+    },
+  };
+}
+
+/** An error response from the server: the connection itself is still fine. */
+function isSqlError(error: unknown): boolean {
+  const e = error as { severity?: unknown; code?: unknown } | null;
+  return !!e && typeof e.severity === 'string' && typeof e.code === 'string';
+}
+
+async function transactionOn<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(wrap(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError; // the connection is unusable: drop it instead of returning it to the pool
+    }
+    throw error;
+  } finally {
+    client.release(broken as Error | undefined);
+  }
+}
+
+async function openServer(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its server emits 'error'; without a listener node would crash.
+  pool.on('error', () => {});
+  await pool.query('SELECT 1');
+  const listeners: pg.Client[] = [];
+  const q = poolQueryable(pool);
+  return {
+    kind: 'server',
+    query: q.query,
+    transaction: (fn) => transactionOn(pool, fn),
+    async listen(channel, fn) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) fn(msg.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<Db> {
+  const inMemory = dataDir.startsWith('memory://');
+  // Two processes on one PGlite directory silently lose writes: take the directory first.
+  const lock: DataDirLock | null = inMemory ? null : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dataDir);
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  // PGlite has a single connection; the pool queues everyone else behind an open transaction,
+  // which is why transactions here are kept to a few statements.
+  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  pool.on('error', () => {});
+  const q = poolQueryable(pool);
+  return {
+    kind: 'embedded',
+    query: q.query,
+    transaction: (fn) => transactionOn(pool, fn),
+    async listen(channel, fn) {
+      return pglite.listen(channel, fn);
+    },
+    async close() {
+      await pool.end();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+/** True for an error raised by the database or the connection to it (answered as 500, SPEC §2). */
+export function isDatabaseFailure(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as { code?: unknown; severity?: unknown; message?: unknown };
+  if (typeof e.severity === 'string' && typeof e.code === 'string') return true; // a server error response
+  if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)) {
+    return true;
+  }
+  return typeof e.message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i.test(e.message);
+}
+
+/** The SQLSTATE and constraint of a unique violation, or null. */
+export function uniqueViolation(error: unknown): string | null {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e && e.code === '23505' ? String(e.constraint ?? '') : null;
+}

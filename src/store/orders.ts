@@ -1,0 +1,299 @@
+/**
+ * All SQL for orders: creating one (a single statement, one round trip), reading it back, listing.
+ * Creating writes the customer (one per merchant + personal number), the order with its customer
+ * snapshot, its lines, its first event and the Idempotency-Key in one statement, so a 201 is sent
+ * only for an order that is committed whole (SPEC §2.1, §3).
+ */
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from './db.ts';
+
+/** What the create-order endpoint has validated and computed (server figures, øre). */
+export interface NewOrder {
+  products: ReadonlyArray<{
+    position: number;
+    name: string;
+    productId: string | null;
+    quantity: string;
+    rateOre: number;
+    discountOre: number;
+    taxRate: string;
+    amountOre: number;
+    vatOre: number;
+  }>;
+  summary: { subTotalOre: number; totalTaxOre: number; totalDiscountOre: number; grandTotalOre: number };
+  orderDate: number;
+  customer: { personalNumber: string };
+  invoiceInterval: number;
+  invoiceMaturity: number;
+  invoiceFeeApplicable: boolean;
+  separateInvoices: boolean;
+  referenceNo: string | null;
+  customerReference: string | null;
+  callbackUrl: string;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  requestHash: Buffer;
+}
+
+export interface CreatedOrder {
+  uuid: string;
+  customerUuid: string;
+}
+
+const CREATE_ORDER_CTES = `
+  cust AS (
+    INSERT INTO customers (uuid, merchant_id, personal_number, details)
+    VALUES ($2, $1, $3, $4::jsonb)
+    ON CONFLICT (merchant_id, personal_number)
+      DO UPDATE SET details = EXCLUDED.details, updated_at = now()
+    RETURNING id, uuid
+  ),
+  ord AS (
+    INSERT INTO orders (uuid, merchant_id, customer_id, status, order_date, customer_snapshot,
+      sub_total_ore, total_tax_ore, total_discount_ore, grand_total_ore, invoice_interval,
+      invoice_maturity, invoice_fee_applicable, separate_invoices, reference_no, customer_reference,
+      callback_url)
+    SELECT $5, $1, cust.id, 'SENT', $6, $4::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17
+    FROM cust
+    RETURNING id, uuid
+  ),
+  lines AS (
+    INSERT INTO order_lines (order_id, position, name, product_id, quantity, rate_ore, discount_ore,
+      tax_rate, amount_ore, vat_ore)
+    SELECT ord.id, l.position, l.name, l.product_id, l.quantity, l.rate_ore, l.discount_ore,
+      l.tax_rate, l.amount_ore, l.vat_ore
+    FROM ord, jsonb_to_recordset($18::jsonb) AS l(position int, name text, product_id text,
+      quantity numeric, rate_ore bigint, discount_ore bigint, tax_rate numeric, amount_ore bigint,
+      vat_ore bigint)
+  ),
+  event AS (
+    INSERT INTO order_events (order_id, from_status, to_status, reason, actor)
+    SELECT ord.id, NULL, 'SENT', 'order created', $19 FROM ord
+  )`;
+
+const CREATE_ORDER = `WITH ${CREATE_ORDER_CTES}
+  SELECT ord.uuid AS uuid, cust.uuid AS customer_uuid FROM ord, cust`;
+
+const CREATE_ORDER_WITH_KEY = `WITH ${CREATE_ORDER_CTES},
+  idem AS (
+    INSERT INTO idempotency_keys (merchant_id, key, request_hash, order_id)
+    SELECT $1, $20, $21, ord.id FROM ord
+  )
+  SELECT ord.uuid AS uuid, cust.uuid AS customer_uuid FROM ord, cust`;
+
+export function orderParams(
+  merchantId: number,
+  order: NewOrder,
+  ids: { orderUuid: string; customerUuid: string },
+  actor: string,
+): unknown[] {
+  const customerJson = JSON.stringify(order.customer);
+  const lines = order.products.map((p) => ({
+    position: p.position,
+    name: p.name,
+    product_id: p.productId,
+    quantity: p.quantity,
+    rate_ore: p.rateOre,
+    discount_ore: p.discountOre,
+    tax_rate: p.taxRate,
+    amount_ore: p.amountOre,
+    vat_ore: p.vatOre,
+  }));
+  return [
+    merchantId,
+    ids.customerUuid,
+    order.customer.personalNumber,
+    customerJson,
+    ids.orderUuid,
+    order.orderDate,
+    order.summary.subTotalOre,
+    order.summary.totalTaxOre,
+    order.summary.totalDiscountOre,
+    order.summary.grandTotalOre,
+    order.invoiceInterval,
+    order.invoiceMaturity,
+    order.invoiceFeeApplicable,
+    order.separateInvoices,
+    order.referenceNo,
+    order.customerReference,
+    order.callbackUrl,
+    JSON.stringify(lines),
+    actor,
+  ];
+}
+
+/**
+ * Inserts the order in one statement. With an Idempotency-Key the key row is part of the same
+ * statement: a concurrent or earlier request with the key makes it fail with a unique violation on
+ * `idempotency_keys_pkey`, which the caller answers from the first order.
+ */
+export async function insertOrder(
+  db: Queryable,
+  merchantId: number,
+  order: NewOrder,
+  ids: { orderUuid: string; customerUuid: string },
+  actor: string,
+  idempotency: IdempotencyClaim | null,
+): Promise<CreatedOrder> {
+  const values = orderParams(merchantId, order, ids, actor);
+  const rows = await db.query<{ uuid: string; customer_uuid: string }>(
+    idempotency === null
+      ? { name: 'create_order', text: CREATE_ORDER, values }
+      : {
+          name: 'create_order_with_key',
+          text: CREATE_ORDER_WITH_KEY,
+          values: [...values, idempotency.key, idempotency.requestHash],
+        },
+  );
+  const row = rows[0]!;
+  return { uuid: row.uuid, customerUuid: row.customer_uuid };
+}
+
+export interface IdempotentReplay {
+  requestHash: Buffer;
+  uuid: string;
+  customerUuid: string;
+}
+
+/** The order an Idempotency-Key created, if the key is still remembered. */
+export async function findIdempotentOrder(
+  db: Queryable,
+  merchantId: number,
+  key: string,
+  ttlHours: number,
+): Promise<IdempotentReplay | null> {
+  const rows = await db.query<{ request_hash: Buffer; uuid: string; customer_uuid: string }>({
+    name: 'find_idempotent_order',
+    text: `SELECT k.request_hash, o.uuid, c.uuid AS customer_uuid
+           FROM idempotency_keys k JOIN orders o ON o.id = k.order_id JOIN customers c ON c.id = o.customer_id
+           WHERE k.merchant_id = $1 AND k.key = $2 AND k.created_at > now() - make_interval(hours => $3)`,
+    values: [merchantId, key, ttlHours],
+  });
+  const row = rows[0];
+  return row ? { requestHash: row.request_hash, uuid: row.uuid, customerUuid: row.customer_uuid } : null;
+}
+
+/** Forgets keys older than the TTL, so the key can be used again. Returns how many were dropped. */
+export async function expireIdempotencyKeys(db: Queryable, ttlHours: number): Promise<number> {
+  const rows = await db.query({
+    text: `DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(hours => $1) RETURNING 1`,
+    values: [ttlHours],
+  });
+  return rows.length;
+}
+
+/** A stable hash of a JSON body: keys sorted, so whitespace and key order do not matter. */
+export function requestHash(body: unknown): Buffer {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest();
+}
+
+export interface OrderRow {
+  id: number;
+  uuid: string;
+  merchant_id: number;
+  status: string;
+  order_date: number;
+  customer_uuid: string;
+  customer_snapshot: Record<string, unknown>;
+  sub_total_ore: number;
+  total_tax_ore: number;
+  total_discount_ore: number;
+  grand_total_ore: number;
+  paid_ore: number;
+  refunded_ore: number;
+  invoice_interval: number;
+  invoice_maturity: number;
+  invoice_fee_applicable: boolean;
+  separate_invoices: boolean;
+  reference_no: string | null;
+  customer_reference: string | null;
+  callback_url: string;
+  invoice_number: string | null;
+  kid: string | null;
+  due_date: string | null;
+  cancellation_note: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const ORDER_COLUMNS = `o.id, o.uuid, o.merchant_id, o.status, o.order_date, c.uuid AS customer_uuid,
+  o.customer_snapshot, o.sub_total_ore, o.total_tax_ore, o.total_discount_ore, o.grand_total_ore,
+  o.paid_ore, o.refunded_ore, o.invoice_interval, o.invoice_maturity, o.invoice_fee_applicable,
+  o.separate_invoices, o.reference_no, o.customer_reference, o.callback_url, o.invoice_number, o.kid,
+  to_char(o.due_date, 'YYYY-MM-DD') AS due_date, o.cancellation_note, o.created_at, o.updated_at`;
+
+/** The merchant's order, or null: another merchant's order is indistinguishable from none. */
+export async function findOrder(
+  db: Queryable,
+  merchantId: number,
+  uuid: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<OrderRow | null> {
+  const rows = await db.query<OrderRow>({
+    name: opts.forUpdate ? 'find_order_for_update' : 'find_order',
+    text: `SELECT ${ORDER_COLUMNS} FROM orders o JOIN customers c ON c.id = o.customer_id
+           WHERE o.uuid = $1 AND o.merchant_id = $2${opts.forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    values: [uuid, merchantId],
+  });
+  return rows[0] ?? null;
+}
+
+export interface OrderLineRow {
+  id: number;
+  position: number;
+  name: string;
+  product_id: string | null;
+  quantity: string;
+  rate_ore: number;
+  discount_ore: number;
+  tax_rate: string;
+  amount_ore: number;
+  vat_ore: number;
+  refunded_ore: number;
+}
+
+export async function findOrderLines(db: Queryable, orderId: number): Promise<OrderLineRow[]> {
+  return db.query<OrderLineRow>({
+    name: 'find_order_lines',
+    text: `SELECT id, position, name, product_id, quantity::text AS quantity, rate_ore, discount_ore,
+             tax_rate::text AS tax_rate, amount_ore, vat_ore, refunded_ore
+           FROM order_lines WHERE order_id = $1 ORDER BY position`,
+    values: [orderId],
+  });
+}
+
+export interface OrderEventRow {
+  id: number;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  actor: string;
+  created_at: Date;
+}
+
+export async function findOrderEvents(db: Queryable, orderId: number): Promise<OrderEventRow[]> {
+  return db.query<OrderEventRow>({
+    name: 'find_order_events',
+    text: `SELECT id, from_status, to_status, reason, actor, created_at
+           FROM order_events WHERE order_id = $1 ORDER BY id`,
+    values: [orderId],
+  });
+}
+
+export async function countOrders(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+  return row!.n;
+}
