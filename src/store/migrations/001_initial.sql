@@ -124,7 +124,8 @@ CREATE TABLE callback_events (
   order_id         bigint      NOT NULL REFERENCES orders(id),
   merchant_id      bigint      NOT NULL REFERENCES merchants(id),
   status           text        NOT NULL,
-  url              text        NOT NULL,
+  -- host of the order's callbackUrl, so a worker can skip hosts that already have enough in flight
+  host             text        NOT NULL,
   -- pending → delivered | failed | gone | refused
   state            text        NOT NULL DEFAULT 'pending',
   attempts         int         NOT NULL DEFAULT 0,
@@ -134,7 +135,8 @@ CREATE TABLE callback_events (
   created_at       timestamptz NOT NULL DEFAULT now(),
   delivered_at     timestamptz
 );
-CREATE INDEX callback_events_due ON callback_events (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX callback_events_due ON callback_events (next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX callback_events_pending_order ON callback_events (order_id, id) WHERE state = 'pending';
 CREATE INDEX callback_events_order ON callback_events (order_id, id);
 CREATE INDEX callback_events_state ON callback_events (state, created_at);
 

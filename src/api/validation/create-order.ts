@@ -1,0 +1,329 @@
+/**
+ * The request body of `POST /api/v1/connect/orders/faktura/create` (SPEC §2.1): one rules table that both
+ * validates (417 messages, SPEC §2.2) and documents (`createOrderBodySchema`), then the totals check of
+ * SPEC §5, then conversion into a `ValidatedOrder` in øre with every default applied.
+ */
+import { MAX_AMOUNT_ORE, decimalToOre, formatDecimal, formatOre, parseDecimal } from '../../domain/money.ts';
+import type { Decimal } from '../../domain/money.ts';
+import { ISO_3166_ALPHA2 } from '../../domain/iso-countries.ts';
+import { callbackUrlQueryProblems } from '../../domain/callback-signature.ts';
+import { computeLine, computeSummary, lineGrossOre } from '../../domain/totals.ts';
+import type { LineTotals } from '../../domain/totals.ts';
+import {
+  asList, boolean, custom, decimals, digits, digitsBetween, email, gt, gte, inList, integer, list, max, maxValue, min,
+  numeric, object, readPath, regex, required, string, toBoolean, toInteger, toJsonSchema, url, validateRules,
+} from './rules.ts';
+import type { ErrorBag, FieldSpec, Rule, RulesTable, Validation } from './rules.ts';
+
+export type { Validation } from './rules.ts';
+
+export interface CreateOrderPolicy {
+  /** VAT rates (percent, normalized decimals) the merchant may invoice; FPGO's default set is 0/12/15/25. */
+  allowedTaxRates: readonly string[];
+  /** Allowed `invoiceMaturity` days; the docs allow 0 or 10, a merchant may allow more (SPEC §2.1). */
+  allowedMaturityDays: readonly number[];
+}
+
+export const defaultCreateOrderPolicy: CreateOrderPolicy = Object.freeze({
+  allowedTaxRates: Object.freeze(['0', '12', '15', '25']),
+  allowedMaturityDays: Object.freeze([0, 10]),
+});
+
+export interface ValidatedProduct {
+  /** 0-based index in the request, the N of `products.N` in error messages. */
+  position: number;
+  name: string;
+  productId: string | null;
+  quantity: string;
+  rateOre: number;
+  discountOre: number;
+  taxRate: string;
+  /** Server figures (SPEC §5), never the client's. */
+  amountOre: number;
+  vatOre: number;
+}
+
+export interface ValidatedCustomer {
+  countryCode: string;
+  msisdn: string;
+  email: string;
+  name: string;
+  preferredLanguage: 'en' | 'no' | 'sv' | 'da' | 'de';
+  personalNumber: string;
+  address: { street: string; zip: string; city: string; country: string };
+}
+
+export interface ValidatedOrder {
+  products: ValidatedProduct[];
+  summary: { subTotalOre: number; totalTaxOre: number; totalDiscountOre: number; grandTotalOre: number };
+  orderDate: number;
+  customer: ValidatedCustomer;
+  invoiceInterval: 0 | 1 | 2;
+  invoiceMaturity: number;
+  invoiceFeeApplicable: boolean;
+  separateInvoices: boolean;
+  referenceNo: string | null;
+  customerReference: string | null;
+  callbackUrl: string;
+}
+
+const LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
+const MAX_LINES = 500;
+const MAX_NOK = MAX_AMOUNT_ORE / 100;
+const MAX_QUANTITY = 1_000_000_000;
+const DEFAULT_MATURITY_DAYS = 10;
+
+const money = (): Rule[] => [numeric(), gte(0), decimals(2), maxValue(MAX_NOK)];
+const field = (rules: Rule[], description: string, extra: Omit<FieldSpec, 'rules' | 'description'> = {}): FieldSpec => ({
+  rules, description, ...extra,
+});
+const normalizedDecimal = (v: unknown): string | null => {
+  const d = parseDecimal(v);
+  return d === null ? null : formatDecimal(d);
+};
+const maturityDefault = (policy: CreateOrderPolicy): number =>
+  policy.allowedMaturityDays.includes(DEFAULT_MATURITY_DAYS)
+    ? DEFAULT_MATURITY_DAYS
+    : (policy.allowedMaturityDays[0] ?? DEFAULT_MATURITY_DAYS);
+
+const unixTimestamp = (): Rule =>
+  custom('unix_timestamp', 'type', (v) => parseOrderDate(v) !== null, 'The :attribute must be a valid Unix timestamp.',
+    (s) => Object.assign(s, { type: ['string', 'integer'] }));
+const isoCountry = (): Rule =>
+  inList(ISO_3166_ALPHA2, { normalize: (v) => (typeof v === 'string' ? v.toUpperCase() : null) });
+// Compared by value ("25.00" is 25), so the schema cannot list the spellings as an enum.
+const taxRate = (rates: readonly string[]): Rule =>
+  inList(rates.map((rate) => normalizedDecimal(rate) ?? rate), { normalize: normalizedDecimal, enumInSchema: false });
+
+/** SPEC §2.1, row by row. Order matters: it is the order of the 417 messages. */
+/**
+ * The merchant's own query parameters must survive the FPGO checksum loop (SPEC §4): a parameter named
+ * like ours, repeated, or PHP-array-like would make every callback fail verification, so refuse it now.
+ */
+const callbackQueryVerifiable: Rule = {
+  kind: 'constraint',
+  notation: 'callback_query',
+  check: (v) => {
+    // A URL that is not absolute already fails the url rule; only judge its query here.
+    const problems = typeof v === 'string' && URL.canParse(v) ? callbackUrlQueryProblems(v) : [];
+    return problems.length === 0 ? null : `The :attribute ${problems.join('; ')}.`;
+  },
+};
+
+export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderPolicy): RulesTable {
+  return {
+    products: field([required(), list(), min(1), max(MAX_LINES)],
+      'Order lines: a JSON array, or an object keyed "0", "1", … (both appear in the FPGO docs).'),
+    'products.*': field([required(), object()], 'One order line.'),
+    'products.*.name': field([required(), string(), max(255)], 'Line text as printed on the invoice.'),
+    'products.*.productId': field([string(), max(25)], "The merchant's product id."),
+    'products.*.quantity': field([required(), numeric(), gt(0), decimals(4), maxValue(MAX_QUANTITY)],
+      'Quantity; may be fractional (at most 4 decimals).'),
+    'products.*.rate': field([required(), ...money()], 'Unit price including VAT, NOK, at most 2 decimals.'),
+    'products.*.discount': field([...money()], 'NOK taken off the line (not per unit).'),
+    'products.*.tax': field([required(), numeric(), taxRate(policy.allowedTaxRates)], 'VAT rate in percent; one the merchant allows.'),
+    'products.*.amount': field([required(), ...money()], 'Line total including VAT: quantity × rate − discount (±0.01).'),
+    orderSummary: field([required(), object()], "Order totals; checked against the server's own figures (±0.01 per line)."),
+    'orderSummary.subTotal': field([required(), ...money()], 'Grand total net of VAT.'),
+    'orderSummary.totalTax': field([required(), ...money()], 'Σ line VAT; line VAT = amount × tax / (100 + tax), rounded per line.'),
+    'orderSummary.totalDiscount': field([required(), ...money()], 'Σ line discounts.'),
+    'orderSummary.grandTotal': field([required(), ...money()], 'Σ line amounts, VAT included.'),
+    orderDate: field([required(), unixTimestamp()],
+      'Unix time in seconds, as a string (an integer is accepted; so is the older "5 Dec, 2023", read as midnight Europe/Oslo).',
+      { examples: ['1703040812'] }),
+    customerDetails: field([required(), object()], 'The private customer (e-faktura is for persons).'),
+    'customerDetails.countryCode': field([required(), string(), regex(/^\+\d{1,4}$/)], 'Phone country code, "+" and 1–4 digits.',
+      { examples: ['+47'] }),
+    'customerDetails.msisdn': field([required(), string(), digitsBetween(4, 15)], 'Phone number without country code, 4–15 digits.'),
+    'customerDetails.email': field([required(), email()], 'E-mail address.'),
+    'customerDetails.name': field([required(), string(), max(255)], 'Full name.'),
+    'customerDetails.preferredLanguage': field([string(), inList(LANGUAGES)], 'Language of the invoice.', { default: 'no' }),
+    'customerDetails.personalNumber': field([required(), digits(11)],
+      'Norwegian national identity number (fødselsnummer), exactly 11 digits, no spaces.'),
+    'customerDetails.address': field([required(), object()], 'Postal address at order time (the invoice shows it).'),
+    'customerDetails.address.street': field([required(), string(), max(255)], 'Street address.'),
+    'customerDetails.address.zip': field([required(), string(), max(255)], 'Postal code.'),
+    'customerDetails.address.city': field([required(), string(), max(255)], 'Postal town.'),
+    'customerDetails.address.country': field([required(), string(), isoCountry()],
+      'ISO 3166-1 alpha-2 country code (case-insensitive, stored upper-case).'),
+    invoiceInterval: field([integer(), inList([0, 1, 2])],
+      'Invoice run: 0 = daily, 1 = once a month (1st), 2 = twice a month (1st and 16th).', { default: 0 }),
+    invoiceMaturity: field([integer(), inList(policy.allowedMaturityDays)], 'Days from invoice date to due date.',
+      { default: maturityDefault(policy) }),
+    invoiceFeeApplicable: field([required(), boolean()], "Whether the merchant's invoice fee is added as its own line."),
+    separateInvoices: field([boolean()], "true: one invoice per order; false: a customer's orders of one period share an invoice.",
+      { default: true }),
+    referenceNo: field([string(), max(255)], "The merchant's reference, printed on the invoice."),
+    customerReference: field([string(), max(255)], "The customer's reference, printed on the invoice."),
+    callback: field([required(), object()], 'Where status changes are reported (SPEC §4).'),
+    'callback.callbackUrl': field([required(), string(), max(2048), url(), callbackQueryVerifiable], 'Absolute http(s) URL called with GET on every status change.'),
+  };
+}
+
+export const DOCUMENTED_EXAMPLE = {
+  products: { '0': { name: 'Hair Wash', productId: 'VFDDF', quantity: '1', rate: 51, discount: 0, tax: '0', amount: 51 } },
+  orderSummary: { subTotal: '51.00', totalTax: '0.00', totalDiscount: '0.00', grandTotal: '51.00' },
+  orderDate: '1703040812',
+  customerDetails: {
+    countryCode: '+47', msisdn: '46567468', email: 'test@yopmail.com', name: 'Kari Nordmann', preferredLanguage: 'en',
+    personalNumber: '12345678901', address: { street: 'Luramyrveien 65', zip: '4313', city: 'Sandnes', country: 'NO' },
+  },
+  invoiceInterval: 0, invoiceMaturity: 10, invoiceFeeApplicable: true, separateInvoices: true,
+  referenceNo: null, customerReference: null, callback: { callbackUrl: 'https://example.com/callback-url' },
+};
+
+export const createOrderBodySchema: Record<string, unknown> = toJsonSchema(createOrderRules(), {
+  title: 'Send E-Faktura request',
+  description:
+    'Creates an order that is invoiced as an e-faktura (FPGO Connect compatible). Strings are trimmed and empty strings count as ' +
+    'missing; unknown fields are ignored; numeric fields take a JSON number or a decimal string. All errors are reported at once (417).',
+  examples: [DOCUMENTED_EXAMPLE],
+});
+
+export function validateCreateOrder(body: unknown, policy: CreateOrderPolicy = defaultCreateOrderPolicy): Validation<ValidatedOrder> {
+  const bag = validateRules(createOrderRules(policy), body);
+  if (!bag.isEmpty) return bag.toFailure();
+  const order = readOrder(body, policy);
+  checkTotals(body, order, bag);
+  return bag.isEmpty ? { ok: true, value: order } : bag.toFailure();
+}
+
+// Readers used only after the rules passed, so each value is known to be present and well-formed.
+const text = (body: unknown, path: string): string => readPath(body, path) as string;
+const optionalText = (body: unknown, path: string): string | null => (readPath(body, path) as string | null | undefined) ?? null;
+const decimalAt = (body: unknown, path: string): Decimal => parseDecimal(readPath(body, path)) as Decimal;
+const oreAt = (body: unknown, path: string): number => decimalToOre(decimalAt(body, path)) as number;
+const isAbsent = (body: unknown, path: string): boolean => readPath(body, path) == null;
+
+function readOrder(body: unknown, policy: CreateOrderPolicy): ValidatedOrder {
+  const lineCount = asList(readPath(body, 'products'))?.length ?? 0;
+  const products = Array.from({ length: lineCount }, (_, position): ValidatedProduct => {
+    const p = `products.${position}`;
+    return {
+      position,
+      name: text(body, `${p}.name`),
+      productId: optionalText(body, `${p}.productId`),
+      quantity: formatDecimal(decimalAt(body, `${p}.quantity`)),
+      rateOre: oreAt(body, `${p}.rate`),
+      discountOre: isAbsent(body, `${p}.discount`) ? 0 : oreAt(body, `${p}.discount`),
+      taxRate: formatDecimal(decimalAt(body, `${p}.tax`)),
+      amountOre: 0, // server figures are filled in by checkTotals
+      vatOre: 0,
+    };
+  });
+  const c = 'customerDetails';
+  return {
+    products,
+    summary: { subTotalOre: 0, totalTaxOre: 0, totalDiscountOre: 0, grandTotalOre: 0 },
+    orderDate: parseOrderDate(readPath(body, 'orderDate')) as number,
+    customer: {
+      countryCode: text(body, `${c}.countryCode`),
+      msisdn: text(body, `${c}.msisdn`),
+      email: text(body, `${c}.email`),
+      name: text(body, `${c}.name`),
+      preferredLanguage: (optionalText(body, `${c}.preferredLanguage`) ?? 'no') as ValidatedCustomer['preferredLanguage'],
+      personalNumber: String(readPath(body, `${c}.personalNumber`)),
+      address: {
+        street: text(body, `${c}.address.street`),
+        zip: text(body, `${c}.address.zip`),
+        city: text(body, `${c}.address.city`),
+        country: text(body, `${c}.address.country`).toUpperCase(),
+      },
+    },
+    invoiceInterval: (toInteger(readPath(body, 'invoiceInterval')) ?? 0) as 0 | 1 | 2,
+    invoiceMaturity: toInteger(readPath(body, 'invoiceMaturity')) ?? maturityDefault(policy),
+    invoiceFeeApplicable: toBoolean(readPath(body, 'invoiceFeeApplicable')) as boolean,
+    separateInvoices: toBoolean(readPath(body, 'separateInvoices')) ?? true,
+    referenceNo: optionalText(body, 'referenceNo'),
+    customerReference: optionalText(body, 'customerReference'),
+    callbackUrl: text(body, 'callback.callbackUrl'),
+  };
+}
+
+/**
+ * SPEC §5: recompute every line and the summary, fill in the server's figures, and report where the client's
+ * differ by more than the rounding allowance (1 øre per line; for summary fields, 1 øre × number of lines).
+ */
+function checkTotals(body: unknown, order: ValidatedOrder, bag: ErrorBag): void {
+  const lines: LineTotals[] = [];
+  for (const product of order.products) {
+    const p = `products.${product.position}`;
+    const quantity = decimalAt(body, `${p}.quantity`);
+    const gross = lineGrossOre(quantity, product.rateOre);
+    if (gross > BigInt(MAX_AMOUNT_ORE)) {
+      bag.add(`${p}.amount`, `The :attribute must not be greater than ${MAX_NOK} (quantity × rate).`);
+      continue;
+    }
+    if (BigInt(product.discountOre) > gross) {
+      bag.add(`${p}.discount`, `The :attribute must not be greater than ${formatOre(Number(gross))} (quantity × rate).`);
+      continue;
+    }
+    const line = computeLine({ quantity, rateOre: product.rateOre, discountOre: product.discountOre, taxPercent: decimalAt(body, `${p}.tax`) });
+    product.amountOre = line.amountOre;
+    product.vatOre = line.vatOre;
+    lines.push(line);
+    if (Math.abs(oreAt(body, `${p}.amount`) - line.amountOre) > 1) {
+      bag.add(`${p}.amount`, `The :attribute must be ${formatOre(line.amountOre)} (quantity × rate − discount).`);
+    }
+  }
+  if (lines.length !== order.products.length) return; // a line could not be computed; its error says why
+  const summary = computeSummary(lines);
+  order.summary = summary;
+  if (summary.grandTotalOre > MAX_AMOUNT_ORE) {
+    bag.add('orderSummary.grandTotal', `The :attribute must not be greater than ${MAX_NOK}.`);
+    return;
+  }
+  const fields = [
+    ['subTotal', summary.subTotalOre],
+    ['totalTax', summary.totalTaxOre],
+    ['totalDiscount', summary.totalDiscountOre],
+    ['grandTotal', summary.grandTotalOre],
+  ] as const;
+  for (const [name, expected] of fields) {
+    const path = `orderSummary.${name}`;
+    if (Math.abs(oreAt(body, path) - expected) > lines.length) bag.add(path, `The :attribute must be ${formatOre(expected)}.`);
+  }
+}
+
+// ---------------------------------------------------------------- orderDate (SPEC §2.1, FPGO ref §2.4)
+
+/** Year 9999: also refuses millisecond timestamps sent by mistake (they land tens of millennia ahead). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+const DAY_MONTH_YEAR = /^(\d{1,2})\s+([A-Za-z]{3}),\s*(\d{4})$/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const OSLO_OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Oslo', timeZoneName: 'longOffset' });
+
+/**
+ * Unix seconds from a digit string or a JSON integer (the current docs), or from the older documented
+ * Laravel format `d M, Y` ("5 Dec, 2023"), read as midnight in Europe/Oslo. Null when not a valid date.
+ */
+export function parseOrderDate(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 && value <= MAX_UNIX_SECONDS ? value : null;
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  if (/^\d{1,12}$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    return seconds <= MAX_UNIX_SECONDS ? seconds : null;
+  }
+  const m = DAY_MONTH_YEAR.exec(trimmed);
+  if (m === null) return null;
+  const [, dayText = '', monthText = '', yearText = ''] = m;
+  const day = Number(dayText);
+  const month = MONTHS.indexOf(monthText.toLowerCase());
+  const year = Number(yearText);
+  const utcMidnight = new Date(0).setUTCFullYear(year, month, day); // not Date.UTC: it maps years 0–99 to 19xx
+  const check = new Date(utcMidnight);
+  if (month < 0 || year < 1970 || check.getUTCDate() !== day || check.getUTCMonth() !== month) return null;
+  // Oslo is UTC+1 or UTC+2 and changes at 01:00 UTC, so local midnight is never in a gap: read the offset
+  // one hour before UTC midnight (which is Oslo midnight or 01:00) and step back by it.
+  const seconds = (utcMidnight - osloOffsetMs(utcMidnight - 3_600_000)) / 1000;
+  return seconds >= 0 ? seconds : null;
+}
+
+function osloOffsetMs(epochMs: number): number {
+  const name = OSLO_OFFSET.formatToParts(epochMs).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /([+-])(\d{2}):(\d{2})/.exec(name);
+  if (m === null) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return (m[1] === '-' ? -minutes : minutes) * 60_000;
+}
