@@ -18,6 +18,11 @@ import { registerOpenApi } from './openapi.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerCreateOrder } from './routes/create-order.ts';
 import { registerOrderReads } from './routes/order-reads.ts';
+import { registerOrderStatusList } from './routes/order-status-list.ts';
+import { registerInvoiceNumber } from './routes/invoice-number.ts';
+import { registerCancelOrder } from './routes/cancel-order.ts';
+import { registerRefundOrder } from './routes/refund-order.ts';
+import { registerAdminCallbacks } from './routes/admin-callbacks.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -126,8 +131,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       registerCreateOrder(api, ctx);
       registerOrderReads(api, ctx);
+      registerOrderStatusList(api, ctx);
+      registerInvoiceNumber(api, ctx);
+      registerCancelOrder(api, ctx);
+      registerRefundOrder(api, ctx);
     },
     { prefix: '/api/v1/connect' },
+  );
+  await app.register(
+    async (admin) => {
+      // Operators only (SPEC §1): an admin token; merchant tokens are refused. Checked before the body is read.
+      admin.addHook('onRequest', async (request) => {
+        await auth.requireAdmin(request);
+      });
+      registerAdminCallbacks(admin, ctx);
+    },
+    { prefix: '/api/v1/admin' },
   );
   return app;
 }

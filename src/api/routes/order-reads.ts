@@ -10,8 +10,10 @@ import { formatOre } from '../../domain/money.ts';
 import { ORDER_UUID_PATTERN } from '../../domain/ids.ts';
 import { findOrder, findOrderEvents, findOrderLines, type OrderRow } from '../../store/orders.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
+import { callbackHistory } from '../../store/outbox.ts';
 
-const uuidParam = {
+/** The `{uuid}` path parameter of every order endpoint. */
+export const orderUuidParams = {
   type: 'object',
   properties: { uuid: { type: 'string', pattern: '^ODR\\d{10}$', example: 'ODR3506777330' } },
   required: ['uuid'],
@@ -34,7 +36,7 @@ export function registerOrderReads(api: FastifyInstance, ctx: RouteContext): voi
         summary: 'Get order status by uuid',
         tags: ['orders'],
         security: [{ bearerAuth: [] }],
-        params: uuidParam,
+        params: orderUuidParams,
         response: {
           200: envelopeSchema(
             {
@@ -69,17 +71,21 @@ export function registerOrderReads(api: FastifyInstance, ctx: RouteContext): voi
       schema: {
         summary: 'Get order details by uuid',
         description:
-          'The order as stored: products (each with the `id` that refunds refer to), the server-computed summary, the customer snapshot taken when the order was sent, status, invoice number, KID, due date, amounts paid and refunded, and the order event history.',
+          'The order as stored: products (each with the `id` that refunds refer to), the server-computed summary, the customer snapshot taken when the order was sent, status, invoice number, KID, due date, amounts paid and refunded (in total and per line as `refunded`), the order event history (`events`), and every callback with its attempts (`callbacks`).',
         tags: ['orders'],
         security: [{ bearerAuth: [] }],
-        params: uuidParam,
+        params: orderUuidParams,
         response: { 200: envelopeSchema({ type: 'object' }, 'orderRetrievedSuccessfully'), 404: errorSchema('orderNotFound') },
       },
     },
     async (request) => {
       const order = await loadOrder(ctx, request.merchant!.id, request.params.uuid);
-      const [lines, events] = await Promise.all([findOrderLines(ctx.db, order.id), findOrderEvents(ctx.db, order.id)]);
-      return success(200, 'orderRetrievedSuccessfully', orderDetails(order, lines, events));
+      const [lines, events, callbacks] = await Promise.all([
+        findOrderLines(ctx.db, order.id),
+        findOrderEvents(ctx.db, order.id),
+        callbackHistory(ctx.db, order.id),
+      ]);
+      return success(200, 'orderRetrievedSuccessfully', orderDetails(order, lines, events, callbacks));
     },
   );
 }
@@ -88,6 +94,7 @@ export function orderDetails(
   order: OrderRow,
   lines: Awaited<ReturnType<typeof findOrderLines>>,
   events: Awaited<ReturnType<typeof findOrderEvents>>,
+  callbacks: Awaited<ReturnType<typeof callbackHistory>> = [],
 ): Record<string, unknown> {
   const customer = order.customer_snapshot as Record<string, unknown>;
   return {
@@ -134,6 +141,25 @@ export function orderDetails(
       reason: e.reason,
       actor: e.actor,
       at: e.created_at.toISOString(),
+    })),
+    // Every callback of the order with each attempt (SPEC §4), so a merchant can see what reached them.
+    callbacks: callbacks.map((c) => ({
+      eventId: c.eventId,
+      status: c.status,
+      state: c.state,
+      attempts: c.attempts,
+      nextAttemptAt: c.nextAttemptAt?.toISOString() ?? null,
+      lastError: c.lastError,
+      createdAt: c.createdAt.toISOString(),
+      deliveredAt: c.deliveredAt?.toISOString() ?? null,
+      attemptLog: c.attemptLog.map((a) => ({
+        attemptedAt: a.attemptedAt.toISOString(),
+        url: a.url,
+        httpStatus: a.httpStatus,
+        latencyMs: a.latencyMs,
+        outcome: a.outcome,
+        error: a.error,
+      })),
     })),
   };
 }
