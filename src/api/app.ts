@@ -79,7 +79,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const latencyMs = Number(process.hrtime.bigint() - request.startedAt) / 1e6;
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         url: request.url.split('?')[0],
         statusCode: reply.statusCode,
@@ -116,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (error: FastifyError | ApiError, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.code === 'somethingWentWrong' || apiError.code === 'internalErrorOccurredPleaseTryAgainLater') {
-      request.log.error({ err: error, reqId: request.id }, 'request failed');
+      request.log.error({ err: error }, 'request failed');
     }
     for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
     return reply.code(apiError.statusCode).send(errorBody(apiError.code, request.id, apiError.errors, apiError.extra));
