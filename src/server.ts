@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { buildApp } from './api/app.ts';
+import { DOCUMENTED_EXAMPLE } from './api/validation/create-order.ts';
 import { openDatabase, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
@@ -89,7 +90,7 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
     `  -H 'Authorization: Bearer ${demo.token}' \\`,
     `  -H 'Content-Type: application/json' \\`,
-    `  -d '${JSON.stringify(DEMO_PAYLOAD)}'`,
+    `  -d '${JSON.stringify(DOCUMENTED_EXAMPLE)}'`,
   ].join('\n');
   return [
     '',
@@ -108,26 +109,3 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     '',
   ].join('\n');
 }
-
-/** The documented Send E-Faktura example (FPGO Connect §3.1.3, variant B). */
-export const DEMO_PAYLOAD = {
-  products: [{ name: 'Hair Wash', productId: 'VFDDF', quantity: '1', rate: 51, discount: 0, tax: '0', amount: 51 }],
-  orderSummary: { subTotal: '51.00', totalTax: '0.00', totalDiscount: '0.00', grandTotal: '51.00' },
-  orderDate: '1703040812',
-  customerDetails: {
-    countryCode: '+47',
-    msisdn: '46567468',
-    email: 'test@yopmail.com',
-    name: 'Kari Nordmann',
-    preferredLanguage: 'en',
-    personalNumber: '12345678901',
-    address: { street: 'Luramyrveien 65', zip: '4313', city: 'Sandnes', country: 'NO' },
-  },
-  invoiceInterval: 0,
-  invoiceMaturity: 10,
-  invoiceFeeApplicable: true,
-  separateInvoices: true,
-  referenceNo: null,
-  customerReference: null,
-  callback: { callbackUrl: 'https://example.com/callback-url' },
-};
