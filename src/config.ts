@@ -52,7 +52,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'HOST', default: '127.0.0.1', description: 'interface to bind (0.0.0.0 for all)' },
   { env: 'DATABASE_URL', default: '', description: 'postgres://… of a PostgreSQL server; empty = embedded PostgreSQL (PGlite)' },
   { env: 'EFAKTURA_DATA_DIR', default: './data', description: 'data directory of the embedded PostgreSQL' },
-  { env: 'EFAKTURA_DB_POOL_SIZE', default: '16', description: 'connections to a PostgreSQL server' },
+  { env: 'EFAKTURA_DB_POOL_SIZE', default: '8', description: 'connections to a PostgreSQL server (more than 2–4 per CPU core only adds queueing; see docs/benchmarks.md)' },
   { env: 'LOG_LEVEL', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { env: 'EFAKTURA_RATE_LIMIT', default: '240', description: 'requests per minute per API token' },
   { env: 'EFAKTURA_BODY_LIMIT', default: '1048576', description: 'largest request body in bytes' },

@@ -42,7 +42,7 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   return options.databaseUrl === null
     ? openEmbedded(options.dataDir)
-    : openServer(options.databaseUrl, options.poolSize ?? 16);
+    : openServer(options.databaseUrl, options.poolSize ?? 8);
 }
 
 function wrap(client: pg.PoolClient): Queryable {

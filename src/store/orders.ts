@@ -1,6 +1,6 @@
 /**
  * All SQL for orders: creating one (a single statement, one round trip), reading it back, listing.
- * Creating writes the customer (one per merchant + personal number), the order with its customer
+ * Creating writes the customer (one per merchant + personal number, without locking an existing one), the order with its customer
  * snapshot, its lines, its first event and the Idempotency-Key in one statement, so a 201 is sent
  * only for an order that is committed whole (SPEC §2.1, §3).
  */
@@ -43,12 +43,23 @@ export interface CreatedOrder {
 }
 
 const CREATE_ORDER_CTES = `
-  cust AS (
+  new_cust AS (
     INSERT INTO customers (uuid, merchant_id, personal_number, details)
     VALUES ($2, $1, $3, $4::jsonb)
-    ON CONFLICT (merchant_id, personal_number)
-      DO UPDATE SET details = EXCLUDED.details, updated_at = now()
+    ON CONFLICT (merchant_id, personal_number) DO NOTHING
     RETURNING id, uuid
+  ),
+  cust AS (
+    SELECT id, uuid FROM new_cust
+    UNION ALL
+    SELECT id, uuid FROM customers
+    WHERE merchant_id = $1 AND personal_number = $3 AND NOT EXISTS (SELECT 1 FROM new_cust)
+  ),
+  -- The customer row holds the latest details sent; rewriting it only when they changed keeps
+  -- orders for one busy customer from queueing on its row lock.
+  cust_update AS (
+    UPDATE customers SET details = $4::jsonb, updated_at = now()
+    WHERE id = (SELECT id FROM cust) AND details IS DISTINCT FROM $4::jsonb
   ),
   ord AS (
     INSERT INTO orders (uuid, merchant_id, customer_id, status, order_date, customer_snapshot,
@@ -138,17 +149,19 @@ export async function insertOrder(
   idempotency: IdempotencyClaim | null,
 ): Promise<CreatedOrder> {
   const values = orderParams(merchantId, order, ids, actor);
-  const rows = await db.query<{ uuid: string; customer_uuid: string }>(
+  const query =
     idempotency === null
       ? { name: 'create_order', text: CREATE_ORDER, values }
-      : {
-          name: 'create_order_with_key',
-          text: CREATE_ORDER_WITH_KEY,
-          values: [...values, idempotency.key, idempotency.requestHash],
-        },
-  );
-  const row = rows[0]!;
-  return { uuid: row.uuid, customerUuid: row.customer_uuid };
+      : { name: 'create_order_with_key', text: CREATE_ORDER_WITH_KEY, values: [...values, idempotency.key, idempotency.requestHash] };
+  // A first order for a new customer can race with another: the other's insert wins the conflict
+  // after this statement's snapshot was taken, so neither branch of `cust` sees the customer and
+  // nothing is written. The retry's fresh snapshot sees it.
+  for (let attempt = 0; ; attempt++) {
+    const rows = await db.query<{ uuid: string; customer_uuid: string }>(query);
+    const row = rows[0];
+    if (row) return { uuid: row.uuid, customerUuid: row.customer_uuid };
+    if (attempt >= 2) throw new Error('the customer row could not be read after its concurrent insert');
+  }
 }
 
 export interface IdempotentReplay {
