@@ -17,7 +17,7 @@ import type { Queryable } from '../../store/db.ts';
 import { findOrder, type OrderRow } from '../../store/orders.ts';
 import { transitionOrder } from '../../store/order-transitions.ts';
 
-/** The `{uuid}` path parameter of the order actions. */
+/** The reason each lifecycle refusal gives, in the 400's `errors` sentence. */
 const REFUSAL_REASONS: Readonly<Record<LifecycleErrorCode, string>> = {
   orderStatusAlreadyPaid: 'it is already paid',
   orderStatusAlreadyCancelled: 'it is already cancelled',
