@@ -185,10 +185,32 @@ describe(`callback delivery (${DB_LABEL})`, () => {
     assert.ok(Date.now() - started < 1500, 'the slow endpoint must not hold up the other order');
   });
 
+  test('a slow host gets at most the per-host number of callbacks at once, and other hosts are not held up', async () => {
+    receiver.setBehaviour((req) => (req.url?.startsWith('/cb/busyhost') ? { status: 200, delayMs: 300 } : 200));
+    await workers[0]!.stop();
+    const worker = await startWorker({ callbackPerHostConcurrency: 2, callbackTimeoutMs: 5000 });
+    const busy: string[] = [];
+    for (let i = 0; i < 8; i++) busy.push(await makeOrder(db, merchant.merchantId, `${receiver.url}/cb/busyhost`));
+    // Same server, another host name: a different host for the cap.
+    const other = await makeOrder(db, merchant.merchantId, `${receiver.url.replace('127.0.0.1', 'localhost')}/cb/otherhost`);
+    await Promise.all(busy.map((u) => moveOrder(db, merchant.merchantId, u, 'CANCELLED')));
+    worker.wake();
+    await receiver.waitFor((r) => r.filter((x) => x.path === '/cb/busyhost').length >= 2);
+    const otherStarted = Date.now();
+    await moveOrder(db, merchant.merchantId, other, 'CANCELLED');
+    worker.wake();
+    await receiver.waitFor((r) => r.some((x) => x.path === '/cb/otherhost'));
+    assert.ok(Date.now() - otherStarted < 1000, 'another host waited for the busy one');
+    await receiver.waitFor((r) => r.filter((x) => x.path === '/cb/busyhost').length >= 8, 10_000);
+    const arrivals = receiver.received.filter((x) => x.path === '/cb/busyhost').map((x) => x.at).sort((a, b) => a - b);
+    // Each answer takes 300 ms, so with at most 2 in flight no three arrivals fit in a 250 ms window.
+    for (let i = 0; i + 2 < arrivals.length; i++) assert.ok(arrivals[i + 2]! - arrivals[i]! >= 250, `3 callbacks at once to one host: ${arrivals.join(', ')}`);
+  });
+
   test('two workers on one database deliver each event exactly once', async () => {
     receiver.setBehaviour(() => 200);
     // Generous timeouts: a retry after a timeout is a legitimate second delivery, not what this tests.
-    await workers[0]!.stop();
+    for (const w of workers) await w.stop();
     const first = await startWorker({ callbackTimeoutMs: 10_000 });
     const second = await startWorker({ callbackTimeoutMs: 10_000 });
     const uuids: string[] = [];
