@@ -20,7 +20,10 @@ export const MAX_AMOUNT_ORE = 100_000_000_000;
  */
 const MAX_DECIMAL_CHARS = 100;
 
-const DECIMAL_STRING = /^(-?)(\d+)(?:\.(\d+))?$/;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+// A decimal string has the shape /^(-?)(\d+)(?:\.(\d+))?$/; `parseDecimalText` reads it by hand.
+
 // The shapes `String(n)` gives for a finite JS number, e.g. "51", "-0.5", "1e+21", "1.5e-7".
 const NUMBER_STRING = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
 
@@ -32,16 +35,52 @@ const NUMBER_STRING = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
  */
 export function parseDecimal(value: unknown): Decimal | null {
   if (typeof value === 'number') {
+    // A safe integer prints as plain digits, so this is what the NUMBER_STRING route would give.
+    if (Number.isSafeInteger(value)) return { units: BigInt(value), scale: 0 };
     if (!Number.isFinite(value)) return null;
     return fromMatch(NUMBER_STRING.exec(String(value)));
   }
   if (typeof value === 'string') {
     const text = value.trim();
     if (text.length > MAX_DECIMAL_CHARS) return null;
-    return fromMatch(DECIMAL_STRING.exec(text));
+    return parseDecimalText(text);
   }
   return null;
 }
+
+const ZERO = 48; // '0'
+const NINE = 57;
+const MINUS = 45;
+const DOT = 46;
+
+/** DECIMAL_STRING read by hand (the common path: short strings such as "51.00"); null when it does not match. */
+function parseDecimalText(text: string): Decimal | null {
+  const start = text.charCodeAt(0) === MINUS ? 1 : 0;
+  let dot = -1;
+  let digits = 0;
+  let number = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      number = number * 10 + (c - ZERO);
+      digits++;
+    } else if (c === DOT && dot === -1 && i > start) {
+      dot = i;
+    } else {
+      return null;
+    }
+  }
+  if (digits === 0 || dot === text.length - 1) return null;
+  const scale = dot === -1 ? 0 : text.length - dot - 1;
+  // Up to 15 digits the accumulated number is exact; beyond, read the digits as a BigInt.
+  let units = digits <= 15 ? BigInt(number) : BigInt(dot === -1 ? text.slice(start) : text.slice(start, dot) + text.slice(dot + 1));
+  if (start === 1) units = -units;
+  return { units, scale };
+}
+
+/** 10^n as a bigint, from a table for the exponents that occur in practice. */
+const POWERS_OF_TEN = Array.from({ length: 32 }, (_, n) => 10n ** BigInt(n));
+const pow10 = (n: number): bigint => POWERS_OF_TEN[n] ?? 10n ** BigInt(n);
 
 function fromMatch(m: RegExpExecArray | null): Decimal | null {
   if (m === null) return null;
@@ -49,7 +88,7 @@ function fromMatch(m: RegExpExecArray | null): Decimal | null {
   let units = BigInt(whole + fraction);
   let scale = fraction.length - Number(exponent);
   if (scale < 0) {
-    units *= 10n ** BigInt(-scale);
+    units *= pow10(-scale);
     scale = 0;
   }
   return { units: sign === '-' ? -units : units, scale };
@@ -67,14 +106,14 @@ export function normalizeDecimal(d: Decimal): Decimal {
 
 /** Significant decimal places: "51.10" has 1, "51" has 0. Trailing zeros do not count (the value is what matters). */
 export function decimalPlaces(d: Decimal): number {
-  return normalizeDecimal(d).scale;
+  return d.scale === 0 ? 0 : normalizeDecimal(d).scale;
 }
 
 /** -1, 0 or 1, comparing exact values. */
 export function compareDecimal(a: Decimal, b: Decimal): number {
   const scale = Math.max(a.scale, b.scale);
-  const x = a.units * 10n ** BigInt(scale - a.scale);
-  const y = b.units * 10n ** BigInt(scale - b.scale);
+  const x = a.scale === scale ? a.units : a.units * pow10(scale - a.scale);
+  const y = b.scale === scale ? b.units : b.units * pow10(scale - b.scale);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -82,8 +121,8 @@ export function compareDecimal(a: Decimal, b: Decimal): number {
 export function decimalToOre(d: Decimal): number | null {
   const n = normalizeDecimal(d);
   if (n.scale > 2) return null;
-  const ore = n.units * 10n ** BigInt(2 - n.scale);
-  if (ore > BigInt(Number.MAX_SAFE_INTEGER) || ore < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  const ore = n.units * pow10(2 - n.scale);
+  if (ore > MAX_SAFE || ore < -MAX_SAFE) return null;
   return Number(ore);
 }
 

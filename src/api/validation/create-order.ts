@@ -11,7 +11,7 @@ import { computeLine, computeSummary, lineGrossOre } from '../../domain/totals.t
 import type { LineTotals } from '../../domain/totals.ts';
 import {
   asList, boolean, custom, decimals, digits, digitsBetween, email, gt, gte, inList, integer, list, max, maxValue, min,
-  numeric, object, readPath, regex, required, string, toBoolean, toInteger, toJsonSchema, url, validateRules,
+  numeric, numericValue, object, readChild, regex, required, string, toBoolean, toInteger, toJsonSchema, url, validateRules,
 } from './rules.ts';
 import type { ErrorBag, FieldSpec, Rule, RulesTable, Validation } from './rules.ts';
 
@@ -78,7 +78,7 @@ const field = (rules: Rule[], description: string, extra: Omit<FieldSpec, 'rules
   rules, description, ...extra,
 });
 const normalizedDecimal = (v: unknown): string | null => {
-  const d = parseDecimal(v);
+  const d = numericValue(v);
   return d === null ? null : formatDecimal(d);
 };
 const maturityDefault = (policy: CreateOrderPolicy): number =>
@@ -104,8 +104,9 @@ const callbackQueryVerifiable: Rule = {
   kind: 'constraint',
   notation: 'callback_query',
   check: (v) => {
-    // A URL that is not absolute already fails the url rule; only judge its query here.
-    const problems = typeof v === 'string' && URL.canParse(v) ? callbackUrlQueryProblems(v) : [];
+    // A URL that is not absolute already fails the url rule; only judge its query here. Without a "?" the
+    // URL has no query (the parser starts one only there), so there is nothing to judge.
+    const problems = typeof v === 'string' && v.includes('?') && URL.canParse(v) ? callbackUrlQueryProblems(v) : [];
     return problems.length === 0 ? null : `The :attribute ${problems.join('; ')}.`;
   },
 };
@@ -182,8 +183,17 @@ export const createOrderBodySchema: Record<string, unknown> = toJsonSchema(creat
 
 /** Rules tables per policy: building one costs a third of a validation, and policies are few. */
 const rulesByPolicy = new Map<string, RulesTable>();
+/** The policy (copied) and table of the last call: a merchant's requests usually come in runs. */
+let lastRules: { rates: readonly string[]; days: readonly number[]; table: RulesTable } | null = null;
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
 
 function cachedRules(policy: CreateOrderPolicy): RulesTable {
+  // Equal items give an equal key below, hence the table that lookup would return.
+  if (lastRules && sameItems(lastRules.rates, policy.allowedTaxRates) && sameItems(lastRules.days, policy.allowedMaturityDays)) {
+    return lastRules.table;
+  }
   const key = `${policy.allowedTaxRates.join(',')}|${policy.allowedMaturityDays.join(',')}`;
   let table = rulesByPolicy.get(key);
   if (table === undefined) {
@@ -191,93 +201,112 @@ function cachedRules(policy: CreateOrderPolicy): RulesTable {
     table = createOrderRules(policy);
     rulesByPolicy.set(key, table);
   }
+  lastRules = { rates: [...policy.allowedTaxRates], days: [...policy.allowedMaturityDays], table };
   return table;
 }
 
 export function validateCreateOrder(body: unknown, policy: CreateOrderPolicy = defaultCreateOrderPolicy): Validation<ValidatedOrder> {
   const bag = validateRules(cachedRules(policy), body);
   if (!bag.isEmpty) return bag.toFailure();
-  const order = readOrder(body, policy);
-  checkTotals(body, order, bag);
+  const { order, requestLines } = readOrder(body, policy);
+  checkTotals(order, requestLines, readChild(body, 'orderSummary'), bag);
   return bag.isEmpty ? { ok: true, value: order } : bag.toFailure();
 }
 
-// Readers used only after the rules passed, so each value is known to be present and well-formed.
-const text = (body: unknown, path: string): string => readPath(body, path) as string;
-const optionalText = (body: unknown, path: string): string | null => (readPath(body, path) as string | null | undefined) ?? null;
-const decimalAt = (body: unknown, path: string): Decimal => parseDecimal(readPath(body, path)) as Decimal;
-const oreAt = (body: unknown, path: string): number => decimalToOre(decimalAt(body, path)) as number;
-const isAbsent = (body: unknown, path: string): boolean => readPath(body, path) == null;
+/** What `checkTotals` needs of a request line besides its `ValidatedProduct`: the line as sent, and what was parsed. */
+interface RequestLine {
+  item: unknown;
+  quantity: Decimal;
+  taxPercent: Decimal;
+}
 
-function readOrder(body: unknown, policy: CreateOrderPolicy): ValidatedOrder {
-  const lineCount = asList(readPath(body, 'products'))?.length ?? 0;
-  const products = Array.from({ length: lineCount }, (_, position): ValidatedProduct => {
-    const p = `products.${position}`;
-    return {
+// Readers used only after the rules passed, so each value is known to be present and well-formed. They walk
+// the body like the rules do (`readChild` is one step of `readPath`), one object at a time.
+const text = (container: unknown, key: string): string => readChild(container, key) as string;
+const optionalText = (container: unknown, key: string): string | null =>
+  (readChild(container, key) as string | null | undefined) ?? null;
+const decimalAt = (container: unknown, key: string): Decimal => parseDecimal(readChild(container, key)) as Decimal;
+const oreAt = (container: unknown, key: string): number => decimalToOre(decimalAt(container, key)) as number;
+
+function readOrder(body: unknown, policy: CreateOrderPolicy): { order: ValidatedOrder; requestLines: RequestLine[] } {
+  const items = asList(readChild(body, 'products')) ?? [];
+  const products: ValidatedProduct[] = [];
+  const requestLines: RequestLine[] = [];
+  for (let position = 0; position < items.length; position++) {
+    const item = items[position];
+    const quantity = decimalAt(item, 'quantity');
+    const taxPercent = decimalAt(item, 'tax');
+    products.push({
       position,
-      name: text(body, `${p}.name`),
-      productId: optionalText(body, `${p}.productId`),
-      quantity: formatDecimal(decimalAt(body, `${p}.quantity`)),
-      rateOre: oreAt(body, `${p}.rate`),
-      discountOre: isAbsent(body, `${p}.discount`) ? 0 : oreAt(body, `${p}.discount`),
-      taxRate: formatDecimal(decimalAt(body, `${p}.tax`)),
+      name: text(item, 'name'),
+      productId: optionalText(item, 'productId'),
+      quantity: formatDecimal(quantity),
+      rateOre: oreAt(item, 'rate'),
+      discountOre: readChild(item, 'discount') == null ? 0 : oreAt(item, 'discount'),
+      taxRate: formatDecimal(taxPercent),
       amountOre: 0, // server figures are filled in by checkTotals
       vatOre: 0,
-    };
-  });
-  const c = 'customerDetails';
-  return {
+    });
+    requestLines.push({ item, quantity, taxPercent });
+  }
+  const c = readChild(body, 'customerDetails');
+  const address = readChild(c, 'address');
+  const order: ValidatedOrder = {
     products,
     summary: { subTotalOre: 0, totalTaxOre: 0, totalDiscountOre: 0, grandTotalOre: 0 },
-    orderDate: parseOrderDate(readPath(body, 'orderDate')) as number,
+    orderDate: parseOrderDate(readChild(body, 'orderDate')) as number,
     customer: {
-      countryCode: text(body, `${c}.countryCode`),
-      msisdn: text(body, `${c}.msisdn`),
-      email: text(body, `${c}.email`),
-      name: text(body, `${c}.name`),
-      preferredLanguage: (optionalText(body, `${c}.preferredLanguage`) ?? 'no') as ValidatedCustomer['preferredLanguage'],
-      personalNumber: String(readPath(body, `${c}.personalNumber`)),
+      countryCode: text(c, 'countryCode'),
+      msisdn: text(c, 'msisdn'),
+      email: text(c, 'email'),
+      name: text(c, 'name'),
+      preferredLanguage: (optionalText(c, 'preferredLanguage') ?? 'no') as ValidatedCustomer['preferredLanguage'],
+      personalNumber: String(readChild(c, 'personalNumber')),
       address: {
-        street: text(body, `${c}.address.street`),
-        zip: text(body, `${c}.address.zip`),
-        city: text(body, `${c}.address.city`),
-        country: text(body, `${c}.address.country`).toUpperCase(),
+        street: text(address, 'street'),
+        zip: text(address, 'zip'),
+        city: text(address, 'city'),
+        country: text(address, 'country').toUpperCase(),
       },
     },
-    invoiceInterval: (toInteger(readPath(body, 'invoiceInterval')) ?? 0) as 0 | 1 | 2,
-    invoiceMaturity: toInteger(readPath(body, 'invoiceMaturity')) ?? maturityDefault(policy),
-    invoiceFeeApplicable: toBoolean(readPath(body, 'invoiceFeeApplicable')) as boolean,
-    separateInvoices: toBoolean(readPath(body, 'separateInvoices')) ?? true,
+    invoiceInterval: (toInteger(readChild(body, 'invoiceInterval')) ?? 0) as 0 | 1 | 2,
+    invoiceMaturity: toInteger(readChild(body, 'invoiceMaturity')) ?? maturityDefault(policy),
+    invoiceFeeApplicable: toBoolean(readChild(body, 'invoiceFeeApplicable')) as boolean,
+    separateInvoices: toBoolean(readChild(body, 'separateInvoices')) ?? true,
     referenceNo: optionalText(body, 'referenceNo'),
     customerReference: optionalText(body, 'customerReference'),
-    callbackUrl: text(body, 'callback.callbackUrl'),
+    callbackUrl: text(readChild(body, 'callback'), 'callbackUrl'),
   };
+  return { order, requestLines };
 }
+
+const MAX_AMOUNT = BigInt(MAX_AMOUNT_ORE);
 
 /**
  * SPEC §5: recompute every line and the summary, fill in the server's figures, and report where the client's
  * differ by more than the rounding allowance (1 øre per line; for summary fields, 1 øre × number of lines).
  */
-function checkTotals(body: unknown, order: ValidatedOrder, bag: ErrorBag): void {
+function checkTotals(order: ValidatedOrder, requestLines: readonly RequestLine[], orderSummary: unknown, bag: ErrorBag): void {
   const lines: LineTotals[] = [];
-  for (const product of order.products) {
-    const p = `products.${product.position}`;
-    const quantity = decimalAt(body, `${p}.quantity`);
+  for (let i = 0; i < order.products.length; i++) {
+    const product = order.products[i] as ValidatedProduct;
+    const { item, quantity, taxPercent } = requestLines[i] as RequestLine;
+    const p = (key: string) => `products.${product.position}.${key}`; // only built for a message
     const gross = lineGrossOre(quantity, product.rateOre);
-    if (gross > BigInt(MAX_AMOUNT_ORE)) {
-      bag.add(`${p}.amount`, `The :attribute must not be greater than ${MAX_NOK} (quantity × rate).`);
+    if (gross > MAX_AMOUNT) {
+      bag.add(p('amount'), `The :attribute must not be greater than ${MAX_NOK} (quantity × rate).`);
       continue;
     }
     if (BigInt(product.discountOre) > gross) {
-      bag.add(`${p}.discount`, `The :attribute must not be greater than ${formatOre(Number(gross))} (quantity × rate).`);
+      bag.add(p('discount'), `The :attribute must not be greater than ${formatOre(Number(gross))} (quantity × rate).`);
       continue;
     }
-    const line = computeLine({ quantity, rateOre: product.rateOre, discountOre: product.discountOre, taxPercent: decimalAt(body, `${p}.tax`) });
+    const line = computeLine({ quantity, rateOre: product.rateOre, discountOre: product.discountOre, taxPercent });
     product.amountOre = line.amountOre;
     product.vatOre = line.vatOre;
     lines.push(line);
-    if (Math.abs(oreAt(body, `${p}.amount`) - line.amountOre) > 1) {
-      bag.add(`${p}.amount`, `The :attribute must be ${formatOre(line.amountOre)} (quantity × rate − discount).`);
+    if (Math.abs(oreAt(item, 'amount') - line.amountOre) > 1) {
+      bag.add(p('amount'), `The :attribute must be ${formatOre(line.amountOre)} (quantity × rate − discount).`);
     }
   }
   if (lines.length !== order.products.length) return; // a line could not be computed; its error says why
@@ -294,8 +323,9 @@ function checkTotals(body: unknown, order: ValidatedOrder, bag: ErrorBag): void 
     ['grandTotal', summary.grandTotalOre],
   ] as const;
   for (const [name, expected] of fields) {
-    const path = `orderSummary.${name}`;
-    if (Math.abs(oreAt(body, path) - expected) > lines.length) bag.add(path, `The :attribute must be ${formatOre(expected)}.`);
+    if (Math.abs(oreAt(orderSummary, name) - expected) > lines.length) {
+      bag.add(`orderSummary.${name}`, `The :attribute must be ${formatOre(expected)}.`);
+    }
   }
 }
 
