@@ -24,6 +24,8 @@ test(`committed status changes get their callbacks after SIGKILL and restart (${
     EFAKTURA_ALLOW_PRIVATE_CALLBACKS: '1',
     EFAKTURA_CALLBACK_RETRY_SCHEDULE: '0,0.2,0.5,1,1,1',
     EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY: '2',
+    // Events the killed server had claimed go out again when their lease (timeout + 5 s) runs out.
+    EFAKTURA_CALLBACK_TIMEOUT_MS: '1000',
   };
   try {
     const merchant = JSON.parse((await runCli(['merchant', 'create', '--name', 'Crash AS', '--org-number', '923609016', '--json'], env)).stdout);

@@ -42,7 +42,9 @@ export async function startCallbackDelivery(deps: WorkerDeps): Promise<CallbackD
   const { db, config } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
   const agents = createCallbackAgents(config.allowPrivateCallbacks);
-  const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + 30;
+  // The lease outlives one attempt (bounded by the timeout) plus recording it; after a crash the
+  // events a dead worker held go out again once it runs out.
+  const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + 5;
   const perHost = new Map<string, number>();
   const running = new Set<Promise<void>>();
   let stopped = false;
