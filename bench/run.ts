@@ -4,12 +4,15 @@
  *   BENCH_DURATION=10   measured seconds per scenario (2 for a smoke run)
  *   BENCH_WARMUP=3      unmeasured seconds of the same load first (default min(3, duration))
  *   BENCH_CONNECTIONS=32
- *   BENCH_ONLY=a,c,d-pg only these scenarios (also the opt-in ones: c-distinct, d-pg-distinct)
+ *   BENCH_ONLY=a,c,d-pg only these scenarios (also the opt-in ones: c-distinct, d-pg-distinct);
+ *                       the callback ones: BENCH_ONLY=cb-tput,cb-tput-default,cb-idle,cb-load,cb-idle-pglite
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
- *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura server children (default --max-semi-space-size=4, as npm start)
- *   BENCH_CPU_PROF=dir  write a V8 CPU profile of each `efaktura serve` child into dir
- *   EFAKTURA_DB_POOL_SIZE  passed to (c) and (d-pg) only; default 16 as in the server
+ *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
+ *   BENCH_CPU_PROF=dir  write a V8 CPU profile of each `efaktura serve` and `efaktura worker` child into dir
+ *   EFAKTURA_DB_POOL_SIZE  passed to the PostgreSQL scenarios (c, d-pg, cb-*); default as in the server
+ *   EFAKTURA_CALLBACK_CONCURRENCY, EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY  cb-tput's worker only (default 64/64
+ *                       there; cb-tput-default always runs the server's defaults, 64/8)
  *
  * A scenario is a `Scenario` (bench/lib/types.ts) in bench/scenarios/; add it to SCENARIOS below.
  */
@@ -22,10 +25,17 @@ import { loadBenchOptions } from './lib/options.ts';
 import { createTempDatabase, serverVersion } from './lib/postgres.ts';
 import { backgroundBusyPct } from './lib/proc.ts';
 import { markdownTable, textTable, type Row } from './lib/table.ts';
-import type { BenchContext, Scenario } from './lib/types.ts';
+import type { BenchContext, Scenario, ScenarioResult } from './lib/types.ts';
 import { helloWorld } from './scenarios/hello.ts';
 import { createOrderPglite, createOrderPostgres, createOrderPostgresDistinct } from './scenarios/create-order-http.ts';
 import { dbCeilingPglite, dbCeilingPostgres, dbCeilingPostgresDistinct } from './scenarios/db-ceiling.ts';
+import {
+  callbackLatencyIdle,
+  callbackLatencyIdlePglite,
+  callbackLatencyLoad,
+  callbackThroughput,
+  callbackThroughputDefaults,
+} from './scenarios/callbacks.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -33,6 +43,12 @@ const SCENARIOS: Scenario[] = [
   createOrderPostgres,
   dbCeilingPostgres,
   dbCeilingPglite,
+  // callbacks (BENCH_ONLY=cb-tput,cb-tput-default,cb-idle,cb-load,cb-idle-pglite)
+  callbackThroughput,
+  callbackThroughputDefaults,
+  callbackLatencyIdle,
+  callbackLatencyLoad,
+  callbackLatencyIdlePglite,
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,
@@ -44,6 +60,40 @@ const RATIOS: Array<{ label: string; num: string; den: string }> = [
   { label: 'b / d(PGlite): HTTP create-order vs driver-only, PGlite', num: 'b', den: 'd-pglite' },
   { label: 'c / a: create-order vs hello-world', num: 'c', den: 'a' },
   { label: 'c-distinct / d-pg-distinct (distinct customers)', num: 'c-distinct', den: 'd-pg-distinct' },
+];
+
+/** Goals with a verdict, printed under the table when their scenario ran. */
+const GOALS: Array<{ label: string; id: string; value: (r: ScenarioResult) => string; met: (r: ScenarioResult) => boolean }> = [
+  {
+    label: 'callbacks per worker process ≥ 1,000/s (cb-tput, tuned concurrency)',
+    id: 'cb-tput',
+    value: (r) => `${r.rps.toFixed(0)}/s, ${r.failed} exactly-once failures`,
+    met: (r) => r.rps >= 1000 && r.failed === 0,
+  },
+  {
+    label: 'callbacks per worker process ≥ 1,000/s (cb-tput-default, default concurrency)',
+    id: 'cb-tput-default',
+    value: (r) => `${r.rps.toFixed(0)}/s, ${r.failed} exactly-once failures`,
+    met: (r) => r.rps >= 1000 && r.failed === 0,
+  },
+  {
+    label: 'p99 commit → arrival < 250 ms when idle (cb-idle, PostgreSQL)',
+    id: 'cb-idle',
+    value: (r) => `p99 ${r.p99Ms.toFixed(1)} ms, ${r.failed} missing/duplicate`,
+    met: (r) => r.p99Ms < 250 && r.failed === 0,
+  },
+  {
+    label: 'p99 commit → arrival < 250 ms when idle (cb-idle-pglite, PGlite)',
+    id: 'cb-idle-pglite',
+    value: (r) => `p99 ${r.p99Ms.toFixed(1)} ms, ${r.failed} missing/duplicate`,
+    met: (r) => r.p99Ms < 250 && r.failed === 0,
+  },
+  {
+    label: '(no goal; the idle goal for comparison) p99 commit → arrival < 250 ms under create-order load (cb-load)',
+    id: 'cb-load',
+    value: (r) => `p99 ${r.p99Ms.toFixed(1)} ms at ${r.rps.toFixed(0)} create-order req/s`,
+    met: (r) => r.p99Ms < 250 && r.failed === 0,
+  },
 ];
 
 /** Background CPU use (before a scenario) above which the result is flagged as unreliable. */
@@ -132,6 +182,11 @@ await runGuarded(cleanup, log, budgetMs, async () => {
   if (rb !== undefined) out.push(`peak RSS of efaktura serve, PGlite (b): ${rb.toFixed(0)} MB`);
   if (rc !== undefined) out.push(`peak RSS of efaktura serve, PostgreSQL (c): ${rc.toFixed(0)} MB`);
   if (rb !== undefined && rc !== undefined) out.push(`the embedded database costs ${(rb - rc).toFixed(0)} MB more peak RSS under load`);
+  const verdicts = GOALS.flatMap((g) => {
+    const r = rows.find((row) => row.id === g.id)?.result;
+    return r ? [`${g.met(r) ? 'MET   ' : 'MISSED'}  ${g.label}: ${g.value(r)}`] : [];
+  });
+  if (verdicts.length > 0) out.push('', 'Goals:', ...verdicts);
   out.push('');
   for (const row of rows) for (const note of row.result?.notes ?? []) out.push(`(${row.id}) ${note}`);
   out.push('', 'Markdown:', '', markdownTable(rows), '');

@@ -30,10 +30,7 @@ export interface Serve {
 /** `efaktura serve` on a free loopback port; resolves once /healthz answers. */
 export async function startServe(ctx: BenchContext, name: string, env: Record<string, string>): Promise<Serve> {
   const port = await freePort();
-  const nodeFlags = [
-    ...ctx.options.serveNodeFlags,
-    ...(ctx.options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.options.cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`] : []),
-  ];
+  const nodeFlags = efakturaNodeFlags(ctx, name);
   const handle = spawnNode(ctx.cleanup, name, [BIN, 'serve'], {
     env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', EFAKTURA_DEMO_MERCHANT: '0', ...env },
     nodeFlags,
@@ -41,4 +38,24 @@ export async function startServe(ctx: BenchContext, name: string, env: Record<st
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/healthz`, handle);
   return { handle, baseUrl };
+}
+
+/** Node flags of an efaktura child: BENCH_SERVE_NODE_FLAGS, plus a V8 CPU profile named `name` when BENCH_CPU_PROF is set. */
+export function efakturaNodeFlags(ctx: BenchContext, name: string): string[] {
+  return [
+    ...ctx.options.serveNodeFlags,
+    ...(ctx.options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.options.cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`] : []),
+  ];
+}
+
+/**
+ * `efaktura worker` (the standalone background worker). It starts claiming at once; there is no
+ * readiness signal, so the caller watches the work it does. Stop it with `handle.stop()` (SIGTERM,
+ * graceful, so a --cpu-prof profile gets written).
+ */
+export function startWorkerProcess(ctx: BenchContext, name: string, env: Record<string, string>): ChildHandle {
+  return spawnNode(ctx.cleanup, name, [BIN, 'worker'], {
+    env: { LOG_LEVEL: 'warn', ...env },
+    nodeFlags: efakturaNodeFlags(ctx, name),
+  });
 }

@@ -17,6 +17,11 @@ export interface HttpLoad {
 }
 
 function fire(ctx: BenchContext, load: HttpLoad, durationS: number): Promise<Result> {
+  return fireStoppable(ctx, load, durationS).result;
+}
+
+/** Load for up to `durationS` seconds that can also be ended early with `stop()`; `result.duration` is the real one. */
+export function fireStoppable(ctx: BenchContext, load: HttpLoad, durationS: number): { stop(): void; result: Promise<Result> } {
   const instance = autocannon({
     url: load.url,
     method: load.method ?? 'GET',
@@ -27,7 +32,7 @@ function fire(ctx: BenchContext, load: HttpLoad, durationS: number): Promise<Res
     timeout: 10,
     ...(load.bodyFactory ? { requests: [{ setupRequest: (req) => ({ ...req, body: load.bodyFactory!() }) }] } : {}),
   });
-  return new Promise<Result>((resolve, reject) => instance.then(resolve, reject));
+  return { stop: () => instance.stop(), result: new Promise<Result>((resolve, reject) => instance.then(resolve, reject)) };
 }
 
 export async function httpLoad(ctx: BenchContext, load: HttpLoad): Promise<ScenarioResult> {

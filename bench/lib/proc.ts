@@ -1,5 +1,6 @@
 /** Memory and CPU of a process from /proc (Linux): peak VmRSS by sampling, CPU time from /proc/<pid>/stat. */
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 
 const CLOCK_TICKS_PER_S = 100; // USER_HZ; 100 on every mainstream Linux
 
@@ -124,6 +125,30 @@ export function commCpuMeter(comm: string): { pct(): number | null } {
       let used = 0;
       for (const [pid, s] of after) used += s - (before.get(pid) ?? 0);
       return (used / ((performance.now() - t0) / 1000)) * 100;
+    },
+  };
+}
+
+/**
+ * CPU used by everything else on the machine while we measure, in % of one core: the machine's busy
+ * time (/proc/stat) minus the processes named (by pid, and all `postgres` processes). Kernel work not
+ * charged to a process (interrupts, kernel threads) lands here too, so a few % are normal.
+ */
+export function othersCpuMeter(pids: number[]): { pct(): number | null } {
+  const machine = machineMeter();
+  const own = pids.map((pid) => (pid === process.pid ? null : cpuMeter(pid)));
+  const self0 = process.cpuUsage();
+  const t0 = performance.now();
+  const pg = commCpuMeter('postgres');
+  const cores = os.availableParallelism();
+  return {
+    pct() {
+      const m = machine.pct();
+      if (m === null) return null;
+      const selfUsage = process.cpuUsage(self0);
+      const selfPct = pids.includes(process.pid) ? ((selfUsage.user + selfUsage.system) / 1000 / (performance.now() - t0)) * 100 : 0;
+      const ours = own.reduce((sum, meter) => sum + (meter?.pct() ?? 0), selfPct) + (pg.pct() ?? 0);
+      return Math.max(0, m * cores - ours);
     },
   };
 }

@@ -10,7 +10,7 @@ import { examplePayload, examplePayloadDistinctCustomer } from '../lib/payload.t
 export const CREATE_PATH = '/api/v1/connect/orders/faktura/create';
 
 /** Settings shared by both storage modes: no demo merchant, a rate limit the load cannot reach. */
-const SERVE_ENV = { LOG_LEVEL: 'warn', EFAKTURA_RATE_LIMIT: '1000000000', EFAKTURA_DEMO_MERCHANT: '0' };
+export const SERVE_ENV = { LOG_LEVEL: 'warn', EFAKTURA_RATE_LIMIT: '1000000000', EFAKTURA_DEMO_MERCHANT: '0' };
 
 async function createOrderOver(
   ctx: BenchContext,

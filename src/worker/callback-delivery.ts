@@ -41,7 +41,7 @@ export function retryDelayAfter(attemptsMade: number, schedule: readonly number[
 export async function startCallbackDelivery(deps: WorkerDeps): Promise<CallbackDelivery> {
   const { db, config } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
-  const agents = createCallbackAgents(config.allowPrivateCallbacks);
+  const agents = createCallbackAgents(config.allowPrivateCallbacks, config.callbackPerHostConcurrency);
   // The lease outlives one attempt (bounded by the timeout) plus recording it; after a crash the
   // events a dead worker held go out again once it runs out.
   const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + 5;

@@ -50,8 +50,17 @@ const USER_AGENT = 'efaktura-callback/1';
  */
 export function createCallbackAgents(
   allowPrivate: boolean,
+  socketsPerHost = 16,
 ): CallbackAgents & { destroy(): void } {
-  const options = { keepAlive: true, maxSockets: 16, maxFreeSockets: 4, timeout: 30_000, lookup: guardedLookup(allowPrivate) };
+  // As many idle sockets are kept as may be busy: deliveries come in bursts, and closing all but a few
+  // between bursts made thousands of new connections (and TLS handshakes) per 20,000 callbacks.
+  const options = {
+    keepAlive: true,
+    maxSockets: socketsPerHost,
+    maxFreeSockets: socketsPerHost,
+    timeout: 30_000,
+    lookup: guardedLookup(allowPrivate),
+  };
   const agents = { http: new http.Agent(options), https: new https.Agent(options) };
   return {
     ...agents,
