@@ -301,7 +301,8 @@ class Run {
       const items = this.listOf(value);
       if (items === null) return;
       for (let i = 0; i < items.length; i++) {
-        if (!(i in items)) continue; // a hole of a sparse array (never from JSON) is skipped, as forEach does
+        // A hole of a sparse array (never from JSON) is an absent item: its required fields are reported,
+        // so what passes the rules is always complete for the readers that follow.
         this.indices.push(i);
         this.visit(field, d + 1, items[i]);
         this.indices.pop();

@@ -429,6 +429,16 @@ describe('callback.callbackUrl', () => {
   });
 });
 
+describe('sparse arrays (not JSON, but the validator must never throw)', () => {
+  test('a hole in products is an absent line: its required fields are reported', () => {
+    const body = exampleOrder({ productsAs: 'array' }) as any;
+    body.products = [body.products[0], , ];
+    const result = validateCreateOrder(body);
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.ok(result.errors.includes('The products.1.name field is required.'));
+  });
+});
+
 describe('totals (SPEC §5)', () => {
   /** One line of 4500.00 at 12 % as in the docs, with the client's figures as given. */
   const docsVector = (summary: Record<string, string> = {}) => {
