@@ -6,31 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './db.ts';
+import type { ValidatedOrder } from '../domain/order.ts';
 
 /** What the create-order endpoint has validated and computed (server figures, øre). */
-export interface NewOrder {
-  products: ReadonlyArray<{
-    position: number;
-    name: string;
-    productId: string | null;
-    quantity: string;
-    rateOre: number;
-    discountOre: number;
-    taxRate: string;
-    amountOre: number;
-    vatOre: number;
-  }>;
-  summary: { subTotalOre: number; totalTaxOre: number; totalDiscountOre: number; grandTotalOre: number };
-  orderDate: number;
-  customer: { personalNumber: string };
-  invoiceInterval: number;
-  invoiceMaturity: number;
-  invoiceFeeApplicable: boolean;
-  separateInvoices: boolean;
-  referenceNo: string | null;
-  customerReference: string | null;
-  callbackUrl: string;
-}
+export type NewOrder = ValidatedOrder;
 
 export interface IdempotencyClaim {
   key: string;

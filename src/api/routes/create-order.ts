@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.ts';
 import { success } from '../envelope.ts';
 import { ApiError, validationError } from '../errors.ts';
-import { createOrderBodySchema, validateCreateOrder, type CreateOrderPolicy } from '../validation/create-order.ts';
+import { createOrderBodySchema, validateCreateOrder, type CreateOrderPolicy, type ValidatedOrder } from '../validation/create-order.ts';
 import { newCustomerUuid, newOrderUuid } from '../../domain/ids.ts';
 import { uniqueViolation } from '../../store/db.ts';
 import type { Merchant } from '../../store/merchants.ts';
@@ -103,7 +103,7 @@ export function registerCreateOrder(api: FastifyInstance, ctx: RouteContext): vo
 async function createWithRetries(
   ctx: RouteContext,
   merchantId: number,
-  order: Parameters<typeof insertOrder>[2],
+  order: ValidatedOrder,
   claim: IdempotencyClaim | null,
 ): Promise<CreatedOrder & { replayed: boolean }> {
   for (let attempt = 0; ; attempt++) {

@@ -7,6 +7,7 @@ import { MAX_AMOUNT_ORE, decimalToOre, formatDecimal, formatOre, parseDecimal } 
 import type { Decimal } from '../../domain/money.ts';
 import { ISO_3166_ALPHA2 } from '../../domain/iso-countries.ts';
 import { callbackUrlQueryProblems } from '../../domain/callback-signature.ts';
+import type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/order.ts';
 import { computeLine, computeSummary, lineGrossOre } from '../../domain/totals.ts';
 import type { LineTotals } from '../../domain/totals.ts';
 import {
@@ -29,43 +30,7 @@ export const defaultCreateOrderPolicy: CreateOrderPolicy = Object.freeze({
   allowedMaturityDays: Object.freeze([0, 10]),
 });
 
-export interface ValidatedProduct {
-  /** 0-based index in the request, the N of `products.N` in error messages. */
-  position: number;
-  name: string;
-  productId: string | null;
-  quantity: string;
-  rateOre: number;
-  discountOre: number;
-  taxRate: string;
-  /** Server figures (SPEC §5), never the client's. */
-  amountOre: number;
-  vatOre: number;
-}
-
-export interface ValidatedCustomer {
-  countryCode: string;
-  msisdn: string;
-  email: string;
-  name: string;
-  preferredLanguage: 'en' | 'no' | 'sv' | 'da' | 'de';
-  personalNumber: string;
-  address: { street: string; zip: string; city: string; country: string };
-}
-
-export interface ValidatedOrder {
-  products: ValidatedProduct[];
-  summary: { subTotalOre: number; totalTaxOre: number; totalDiscountOre: number; grandTotalOre: number };
-  orderDate: number;
-  customer: ValidatedCustomer;
-  invoiceInterval: 0 | 1 | 2;
-  invoiceMaturity: number;
-  invoiceFeeApplicable: boolean;
-  separateInvoices: boolean;
-  referenceNo: string | null;
-  customerReference: string | null;
-  callbackUrl: string;
-}
+export type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/order.ts';
 
 const LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
 const MAX_LINES = 500;
