@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { withClient } from '../lib/postgres.ts';
 import type { BenchContext, Scenario, ScenarioResult } from '../lib/types.ts';
 import { createMerchant, startServe, startWorkerProcess } from '../lib/efaktura.ts';
 import { fireStoppable } from '../lib/load.ts';
@@ -57,16 +57,6 @@ function poolEnv(): Record<string, string> {
   return poolSize ? { EFAKTURA_DB_POOL_SIZE: poolSize } : {};
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 interface OutboxCounts {
   byState: Record<string, number>;

@@ -20,7 +20,6 @@ export function bearerToken(request: FastifyRequest): string | null {
 export interface Authenticator {
   merchantFor(request: FastifyRequest): Promise<Merchant>;
   requireAdmin(request: FastifyRequest): Promise<void>;
-  forget(): void;
 }
 
 export function createAuthenticator(db: Db, cacheSeconds: number, adminToken: string | null): Authenticator {
@@ -56,9 +55,6 @@ export function createAuthenticator(db: Db, cacheSeconds: number, adminToken: st
         if (timingSafeEqual(a, b)) return;
       }
       if (!(await isAdminToken(db, token))) throw new ApiError('unauthenticated');
-    },
-    forget() {
-      cache.clear();
     },
   };
 }

@@ -5,7 +5,7 @@
  * only for an order that is committed whole (SPEC §2.1, §3).
  */
 import { createHash } from 'node:crypto';
-import type { Db, Queryable } from './db.ts';
+import type { Queryable } from './db.ts';
 import type { ValidatedOrder } from '../domain/order.ts';
 
 /** What the create-order endpoint has validated and computed (server figures, øre). */
@@ -283,9 +283,4 @@ export async function findOrderEvents(db: Queryable, orderId: number): Promise<O
            FROM order_events WHERE order_id = $1 ORDER BY id`,
     values: [orderId],
   });
-}
-
-export async function countOrders(db: Db): Promise<number> {
-  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
-  return row!.n;
 }

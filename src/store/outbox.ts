@@ -17,13 +17,15 @@ export async function enqueueCallback(
   tx: Queryable,
   e: { orderId: number; merchantId: number; status: string; callbackUrl: string },
 ): Promise<string> {
+  // The NOTIFY rides in the same statement; PostgreSQL delivers it only if the transaction commits.
   const rows = await tx.query<{ event_id: string }>({
     name: 'enqueue_callback',
-    text: `INSERT INTO callback_events (event_id, order_id, merchant_id, status, host)
-           VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING event_id`,
+    text: `WITH e AS (
+             INSERT INTO callback_events (event_id, order_id, merchant_id, status, host)
+             VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING event_id)
+           SELECT e.event_id, pg_notify('${CALLBACK_CHANNEL}', '') FROM e`,
     values: [e.orderId, e.merchantId, e.status, hostOf(e.callbackUrl)],
   });
-  await tx.query({ name: 'notify_callbacks', text: `SELECT pg_notify('${CALLBACK_CHANNEL}', '')` });
   return rows[0]!.event_id;
 }
 
