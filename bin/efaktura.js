@@ -10,5 +10,5 @@ if (major < 24) {
   );
   process.exit(1);
 }
-const { runCli } = await import('../src/cli.ts');
+const { runCli } = await import('../src/cli/index.ts');
 await runCli(process.argv.slice(2));

@@ -10,5 +10,5 @@
 export { verifyCallback } from './verify.ts';
 export { loadConfig, type Config } from './config.ts';
 export { startServer, type RunningServer } from './server.ts';
-export { openDatabase, type Db } from './store/db.ts';
-export { migrate } from './store/migrate.ts';
+export { openDatabase, type Db } from './store/db/db.ts';
+export { migrate } from './store/db/migrate.ts';

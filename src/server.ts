@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { buildApp } from './api/app.ts';
-import { DOCUMENTED_EXAMPLE } from './api/validation/create-order.ts';
-import { openDatabase, type Db } from './store/db.ts';
-import { migrate } from './store/migrate.ts';
+import { DOCUMENTED_EXAMPLE } from './domain/orders/documented-example.ts';
+import { openDatabase, type Db } from './store/db/db.ts';
+import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { createApiToken } from './store/tokens.ts';
-import { startWorker, type Worker } from './worker/worker.ts';
+import { startWorker, type Worker } from './jobs/runner.ts';
 
 export interface RunningServer {
   app: FastifyInstance;

@@ -10,13 +10,13 @@
  * that are the ones the store writes. Prints one JSON line.
  */
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/store/db.ts';
-import type { Queryable } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { openDatabase } from '../../src/store/db/db.ts';
+import type { Queryable } from '../../src/store/db/db.ts';
+import { migrate } from '../../src/store/db/migrate.ts';
 import { insertMerchant } from '../../src/store/merchants.ts';
 import { findOrder, insertOrder } from '../../src/store/orders.ts';
 import { transitionOrder } from '../../src/store/order-transitions.ts';
-import { newCustomerUuid } from '../../src/domain/ids.ts';
+import { newCustomerUuid } from '../../src/domain/orders/ids.ts';
 import { validateCreateOrder } from '../../src/api/validation/create-order.ts';
 import { exampleOrder } from '../../test/fixtures/example-order.ts';
 import { exitWithParent } from '../lib/processes.ts';

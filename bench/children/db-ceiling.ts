@@ -4,11 +4,11 @@
  * PostgreSQL server with the server's pool size, or PGlite in EFAKTURA_DATA_DIR). Prints one JSON line.
  */
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase, uniqueViolation } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { openDatabase, uniqueViolation } from '../../src/store/db/db.ts';
+import { migrate } from '../../src/store/db/migrate.ts';
 import { insertMerchant } from '../../src/store/merchants.ts';
 import { insertOrder } from '../../src/store/orders.ts';
-import { newCustomerUuid, newOrderUuid } from '../../src/domain/ids.ts';
+import { newCustomerUuid, newOrderUuid } from '../../src/domain/orders/ids.ts';
 import { validateCreateOrder } from '../../src/api/validation/create-order.ts';
 import { exampleOrder } from '../../test/fixtures/example-order.ts';
 import { exitWithParent } from '../lib/processes.ts';

@@ -6,41 +6,27 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import type { Db } from '../store/db.ts';
-import { isDatabaseFailure } from '../store/db.ts';
+import { isDatabaseFailure } from '../store/db/db.ts';
 import type { Merchant } from '../store/merchants.ts';
-import { createAuthenticator, type Authenticator } from './auth.ts';
+import { createAuthenticator } from './auth.ts';
+import type { AppDeps, RouteContext } from './context.ts';
 import { errorBody } from './envelope.ts';
-import { ApiError, validationError } from './errors.ts';
+import { ApiError, validationError } from '../app/errors.ts';
 import { registerOpenApi } from './openapi.ts';
-import { registerHealthRoutes } from './routes/health.ts';
-import { registerCreateOrder } from './routes/create-order.ts';
-import { registerOrderReads } from './routes/order-reads.ts';
-import { registerOrderStatusList } from './routes/order-status-list.ts';
-import { registerInvoiceNumber } from './routes/invoice-number.ts';
-import { registerCancelOrder } from './routes/cancel-order.ts';
-import { registerRefundOrder } from './routes/refund-order.ts';
-import { registerAdminCallbacks } from './routes/admin-callbacks.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerCreateOrder } from './connect/create-order.ts';
+import { registerOrderReads } from './connect/order-reads.ts';
+import { registerOrderStatusList } from './connect/order-status-list.ts';
+import { registerInvoiceNumber } from './connect/invoice-number.ts';
+import { registerCancelOrder } from './connect/cancel-order.ts';
+import { registerRefundOrder } from './connect/refund-order.ts';
+import { registerAdminCallbacks } from './admin/callbacks.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     merchant: Merchant | null;
     startedAt: bigint;
   }
-}
-
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  logger: Logger;
-  /** Called after a commit that added outbox work, so an in-process worker wakes at once. */
-  wakeWorker?: () => void;
-}
-
-export interface RouteContext extends AppDeps {
-  auth: Authenticator;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;

@@ -4,10 +4,10 @@
  * database round trip per request — a revoked token is refused once its cache entry expires.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../store/db.ts';
+import type { Db } from '../store/db/db.ts';
 import { findMerchant, type Merchant } from '../store/merchants.ts';
 import { hashToken, isAdminToken, merchantIdForToken } from '../store/tokens.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../app/errors.ts';
 import { timingSafeEqual } from 'node:crypto';
 
 export function bearerToken(request: FastifyRequest): string | null {

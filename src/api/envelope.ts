@@ -2,7 +2,7 @@
  * The response envelope of every answer (SPEC §2): success bodies carry `is_data` + `data`, error
  * bodies `is_error: true` + `errors` and the request id.
  */
-import { ERROR_CATALOGUE, type ErrorCode } from './errors.ts';
+import { ERROR_CATALOGUE, type ErrorCode } from '../app/errors.ts';
 
 export interface SuccessBody<T> {
   status_code: number;

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ERROR_CATALOGUE, type ErrorCode } from './errors.ts';
+import { ERROR_CATALOGUE, type ErrorCode } from '../app/errors.ts';
 
 export function envelopeSchema(data: Record<string, unknown>, message: string): Record<string, unknown> {
   return {

@@ -1,6 +1,6 @@
 /** Merchants: who sends orders, their callback secret and their invoicing policy. */
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from './db.ts';
+import type { Queryable } from './db/db.ts';
 
 export interface Merchant {
   id: number;

@@ -5,7 +5,7 @@
  * its own statement, so the planner always sees the plain `merchant_id [AND status] [AND id < …]` form that
  * the indexes orders_merchant_newest / orders_merchant_status_newest serve.
  */
-import type { Queryable } from './db.ts';
+import type { Queryable } from './db/db.ts';
 
 export interface OrderStatusEntry {
   id: number;

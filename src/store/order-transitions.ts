@@ -3,9 +3,9 @@
  * and its callback in the outbox, all in the caller's transaction. The lifecycle table decides what is
  * allowed; this module refuses anything else, so no status ever changes without a trace.
  */
-import { canTransition, isOrderStatus, type OrderStatus } from '../domain/lifecycle.ts';
-import type { Queryable } from './db.ts';
-import { enqueueCallback } from './outbox.ts';
+import { canTransition, isOrderStatus, type OrderStatus } from '../domain/orders/lifecycle.ts';
+import type { Queryable } from './db/db.ts';
+import { enqueueCallback } from './callback-outbox.ts';
 
 export class IllegalTransitionError extends Error {
   constructor(from: string, to: string) {

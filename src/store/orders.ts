@@ -5,8 +5,8 @@
  * only for an order that is committed whole (SPEC §2.1, §3).
  */
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db.ts';
-import type { ValidatedOrder } from '../domain/order.ts';
+import type { Queryable } from './db/db.ts';
+import type { ValidatedOrder } from '../domain/orders/order.ts';
 
 /** What the create-order endpoint has validated and computed (server figures, øre). */
 export type NewOrder = ValidatedOrder;

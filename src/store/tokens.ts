@@ -3,7 +3,7 @@
  * is stored (SPEC §8). The readable prefix identifies a token in listings and for revocation.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from './db.ts';
+import type { Queryable } from './db/db.ts';
 
 export interface IssuedToken {
   id: number;

@@ -11,13 +11,13 @@ import { exampleOrder } from '../fixtures/example-order.ts';
 import { DB_LABEL, createMerchant, createTestDatabaseUrl, dropTestDatabase } from '../helpers/harness.ts';
 import { runCli } from '../helpers/processes.ts';
 import { validateCreateOrder } from '../../src/api/validation/create-order.ts';
-import { newCustomerUuid, newOrderUuid } from '../../src/domain/ids.ts';
-import type { OrderStatus } from '../../src/domain/lifecycle.ts';
-import { openDatabase, type Db } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { newCustomerUuid, newOrderUuid } from '../../src/domain/orders/ids.ts';
+import type { OrderStatus } from '../../src/domain/orders/lifecycle.ts';
+import { openDatabase, type Db } from '../../src/store/db/db.ts';
+import { migrate } from '../../src/store/db/migrate.ts';
 import { findOrder, insertOrder } from '../../src/store/orders.ts';
 import { transitionOrder } from '../../src/store/order-transitions.ts';
-import { recordCallbackAttempt } from '../../src/store/outbox.ts';
+import { recordCallbackAttempt } from '../../src/store/callback-outbox.ts';
 
 const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,9 +1,9 @@
 /** Making orders and status changes straight through the store, for tests of what follows them. */
 import { exampleOrder } from '../fixtures/example-order.ts';
 import { validateCreateOrder } from '../../src/api/validation/create-order.ts';
-import { newCustomerUuid, newOrderUuid } from '../../src/domain/ids.ts';
-import type { OrderStatus } from '../../src/domain/lifecycle.ts';
-import type { Db } from '../../src/store/db.ts';
+import { newCustomerUuid, newOrderUuid } from '../../src/domain/orders/ids.ts';
+import type { OrderStatus } from '../../src/domain/orders/lifecycle.ts';
+import type { Db } from '../../src/store/db/db.ts';
 import { findOrder, insertOrder } from '../../src/store/orders.ts';
 import { transitionOrder } from '../../src/store/order-transitions.ts';
 

@@ -3,13 +3,15 @@
  * validates (417 messages, SPEC §2.2) and documents (`createOrderBodySchema`), then the totals check of
  * SPEC §5, then conversion into a `ValidatedOrder` in øre with every default applied.
  */
-import { MAX_AMOUNT_ORE, decimalToOre, formatDecimal, formatOre, parseDecimal } from '../../domain/money.ts';
-import type { Decimal } from '../../domain/money.ts';
-import { ISO_3166_ALPHA2 } from '../../domain/iso-countries.ts';
-import { callbackUrlQueryProblems } from '../../domain/callback-signature.ts';
-import type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/order.ts';
-import { computeLine, computeSummary, lineGrossOre } from '../../domain/totals.ts';
-import type { LineTotals } from '../../domain/totals.ts';
+import { MAX_AMOUNT_ORE, decimalToOre, formatDecimal, formatOre, parseDecimal } from '../../domain/money/money.ts';
+import type { Decimal } from '../../domain/money/money.ts';
+import { ISO_3166_ALPHA2 } from '../../domain/norway/iso-countries.ts';
+import { callbackUrlQueryProblems } from '../../domain/callbacks/signature.ts';
+import type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/orders/order.ts';
+import { MAX_UNIX_SECONDS } from '../../domain/time/instant.ts';
+import { DOCUMENTED_EXAMPLE } from '../../domain/orders/documented-example.ts';
+import { computeLine, computeSummary, lineGrossOre } from '../../domain/money/totals.ts';
+import type { LineTotals } from '../../domain/money/totals.ts';
 import {
   asList, boolean, custom, decimals, digits, digitsBetween, email, gt, gte, inList, integer, list, max, maxValue, min,
   numeric, numericValue, object, readChild, regex, required, string, toBoolean, toInteger, toJsonSchema, url, validateRules,
@@ -30,7 +32,7 @@ export const defaultCreateOrderPolicy: CreateOrderPolicy = Object.freeze({
   allowedMaturityDays: Object.freeze([0, 10]),
 });
 
-export type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/order.ts';
+export type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/orders/order.ts';
 
 const LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
 const MAX_LINES = 500;
@@ -126,17 +128,6 @@ export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderP
   };
 }
 
-export const DOCUMENTED_EXAMPLE = {
-  products: { '0': { name: 'Hair Wash', productId: 'VFDDF', quantity: '1', rate: 51, discount: 0, tax: '0', amount: 51 } },
-  orderSummary: { subTotal: '51.00', totalTax: '0.00', totalDiscount: '0.00', grandTotal: '51.00' },
-  orderDate: '1703040812',
-  customerDetails: {
-    countryCode: '+47', msisdn: '46567468', email: 'test@yopmail.com', name: 'Kari Nordmann', preferredLanguage: 'en',
-    personalNumber: '12345678901', address: { street: 'Luramyrveien 65', zip: '4313', city: 'Sandnes', country: 'NO' },
-  },
-  invoiceInterval: 0, invoiceMaturity: 10, invoiceFeeApplicable: true, separateInvoices: true,
-  referenceNo: null, customerReference: null, callback: { callbackUrl: 'https://example.com/callback-url' },
-};
 
 export const createOrderBodySchema: Record<string, unknown> = toJsonSchema(createOrderRules(), {
   title: 'Send E-Faktura request',
@@ -297,7 +288,6 @@ function checkTotals(order: ValidatedOrder, requestLines: readonly RequestLine[]
 // ---------------------------------------------------------------- orderDate (SPEC §2.1, FPGO ref §2.4)
 
 /** Year 9999: also refuses millisecond timestamps sent by mistake (they land tens of millennia ahead). */
-const MAX_UNIX_SECONDS = 253_402_300_799;
 const DAY_MONTH_YEAR = /^(\d{1,2})\s+([A-Za-z]{3}),\s*(\d{4})$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const OSLO_OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Oslo', timeZoneName: 'longOffset' });

@@ -1,6 +1,6 @@
 /** The rules a table is written with (see `rules.ts`), with Laravel 9's default messages. */
-import { compareDecimal, decimalPlaces, parseDecimal } from '../../domain/money.ts';
-import type { Decimal } from '../../domain/money.ts';
+import { compareDecimal, decimalPlaces, parseDecimal } from '../../domain/money/money.ts';
+import type { Decimal } from '../../domain/money/money.ts';
 import { INDEX, asList, isRecord, toBoolean, toInteger } from './rules-engine.ts';
 import type { JsonSchema, Rule, RuleKind } from './rules-engine.ts';
 

@@ -1,0 +1,17 @@
+/** What every route is given: the composition root's dependencies plus the authenticator. */
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db/db.ts';
+import type { Authenticator } from './auth.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Called after a commit that added outbox work, so an in-process worker wakes at once. */
+  wakeWorker?: () => void;
+}
+
+export interface RouteContext extends AppDeps {
+  auth: Authenticator;
+}

@@ -1,0 +1,62 @@
+/**
+ * Every error the API can answer, defined once: its message key, HTTP status and status_message
+ * (SPEC §2, FPGO Connect §1.5). Handlers throw `ApiError`s; the error handler turns them into the
+ * documented envelope. Nothing else decides a status code.
+ */
+
+export const ERROR_CATALOGUE = {
+  // 400 Conflict of Business Logic: the action is not allowed in the order's state (FPGO §3.1.6).
+  orderStatusAlreadyPaid: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  orderStatusAlreadyCancelled: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  orderStatusAlreadyRefunded: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  orderStatusInInkasso: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  orderNotInvoicedYet: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  refundRejectionForProductAmountExceed: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  requestProductIdNotAvailable: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  // Beyond the docs: an issued invoice is corrected only by a credit note (bokføringsforskriften).
+  creditNoteRequired: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  unauthenticated: { status: 401, statusMessage: 'Unauthorized' },
+  forbidden: { status: 403, statusMessage: 'Forbidden' },
+  orderNotFound: { status: 404, statusMessage: 'Not Found' },
+  notFound: { status: 404, statusMessage: 'Not Found' },
+  routeNotFound: { status: 404, statusMessage: 'Not Found' },
+  methodNotAllowed: { status: 405, statusMessage: 'Method Not Allowed' },
+  // Beyond the docs (SPEC §2.1): a retry while the first request with its key is still running.
+  idempotencyKeyInProgress: { status: 409, statusMessage: 'Conflict' },
+  payloadTooLarge: { status: 413, statusMessage: 'Payload Too Large' },
+  unsupportedMediaType: { status: 415, statusMessage: 'Unsupported Media Type' },
+  payloadValidationErrors: { status: 417, statusMessage: 'Client Error' },
+  // Beyond the docs (SPEC §2.1): the same Idempotency-Key with a different body.
+  idempotencyKeyReused: { status: 422, statusMessage: 'Unprocessable Entity' },
+  tooManyRequests: { status: 429, statusMessage: 'Too Many Requests' },
+  internalErrorOccurredPleaseTryAgainLater: { status: 500, statusMessage: 'Internal Dependency Error' },
+  serviceUnavailable: { status: 503, statusMessage: 'Service Unavailable' },
+  somethingWentWrong: { status: 510, statusMessage: 'Execution Exception Occurred' },
+} as const satisfies Record<string, { status: number; statusMessage: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly errors: unknown;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    opts: { errors?: unknown; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(code);
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].status;
+    this.errors = opts.errors ?? null;
+    this.extra = opts.extra ?? {};
+    this.headers = opts.headers ?? {};
+  }
+}
+
+/** 417 with every failing field (SPEC §2.2). */
+export function validationError(errors: string[], fieldErrors: Record<string, string[]>): ApiError {
+  return new ApiError('payloadValidationErrors', { errors, extra: { fieldErrors } });
+}
