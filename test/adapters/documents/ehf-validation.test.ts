@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe as suite, test } from 'node:test';
 import { buildEhf } from '../../../src/adapters/documents/ehf/build-ehf.ts';
 import type { InvoiceDocument } from '../../../src/domain/documents/invoice-document.ts';
@@ -50,6 +51,25 @@ suite('EHF against the official Peppol artefacts', () => {
   for (const [name, document] of cases) {
     test(`${name}: no fatal finding on CEN or Peppol`, () => assertNoFatal(buildEhf(document)));
   }
+
+  test('random lines (quantities, prices, discounts, rates) give EHFs with no fatal finding', () => {
+    const randomLine = fc
+      .record({
+        quantity: fc.oneof(fc.integer({ min: 1, max: 500 }).map(String), fc.integer({ min: 1, max: 9999 }).map((n) => (n / 100).toFixed(2))),
+        unitPriceOre: fc.integer({ min: 1, max: 5_000_000 }),
+        discountShare: fc.double({ min: 0, max: 0.9, noNaN: true }),
+        vatRate: fc.constantFrom('25', '15', '12', '0'),
+      })
+      .map(({ quantity, unitPriceOre, discountShare, vatRate }) =>
+        line({ description: 'Vare', quantity, unitPriceOre, vatRate, discountOre: Math.floor(Number(quantity) * unitPriceOre * discountShare) }),
+      );
+    fc.assert(
+      fc.property(fc.array(randomLine, { minLength: 1, maxLength: 12 }), fc.boolean(), (lines, credit) => {
+        assertNoFatal(buildEhf(invoiceDocument({ kind: credit ? 'creditNote' : 'invoice', groups: oneGroup(lines) })));
+      }),
+      { numRuns: 12 },
+    );
+  });
 
   test('an invoice with its PDF embedded as an attachment has no fatal finding', async () => {
     const document = invoiceDocument();
