@@ -179,7 +179,7 @@ export async function insertInvoice(tx: Queryable, inv: NewInvoice): Promise<num
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
     values: [
       inv.merchantId, d.number, d.kind === 'invoice' ? 'invoice' : 'credit_note', inv.creditsInvoiceId, inv.customerId,
-      inv.runId, d.kid, d.issueDate, d.dueDate, d.language, d.totalOre, d.vatOre, JSON.stringify(d),
+      inv.runId, d.kid, d.issueDate, d.dueDate, d.language, d.totalOre, d.vatSummary.reduce((sum, v) => sum + v.vatOre, 0), JSON.stringify(d),
     ],
   });
   return rows[0]!.id;

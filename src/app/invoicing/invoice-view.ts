@@ -6,6 +6,7 @@
 import type { DocumentLine, VatSummary } from '../../domain/invoicing/types.ts';
 import { formatOre } from '../../domain/money/money.ts';
 import type { InvoiceRow } from '../../store/invoices.ts';
+import { allLines } from '../../domain/documents/invoice-document.ts';
 
 export type InvoiceStatus = 'open' | 'paid' | 'credited';
 
@@ -59,11 +60,11 @@ export function invoiceView(row: InvoiceRow): Record<string, unknown> {
     dueDate: row.due_date,
     status: s.status,
     language: row.language,
-    customerUuid: d.buyer.customerUuid,
+    customerUuid: d.customerUuid,
     orders: row.order_uuids,
-    lines: [...d.groups.flatMap((g) => g.lines), ...(d.fee ? [d.fee] : [])].map(lineView),
-    vat: d.vat.map(vatView),
-    fee: d.fee ? formatOre(d.fee.amountOre) : '0.00',
+    lines: allLines(d).map(lineView),
+    vat: d.vatSummary.map(vatView),
+    fee: d.feeLine ? formatOre(d.feeLine.amountOre) : '0.00',
     total: formatOre(row.total_ore),
     credited: formatOre(row.credited_ore),
     paid: formatOre(row.paid_ore),
@@ -86,11 +87,11 @@ export function creditNoteView(row: InvoiceRow): Record<string, unknown> {
     creditsInvoice: row.credits_invoice_number,
     issueDate: row.issue_date,
     language: row.language,
-    customerUuid: d.buyer.customerUuid,
+    customerUuid: d.customerUuid,
     orders: row.order_uuids,
     note: d.note,
-    lines: [...d.groups.flatMap((g) => g.lines), ...(d.fee ? [d.fee] : [])].map(lineView),
-    vat: d.vat.map(vatView),
+    lines: allLines(d).map(lineView),
+    vat: d.vatSummary.map(vatView),
     total: formatOre(row.total_ore),
     documents: documentsView(row, '/api/v1/connect/credit-notes'),
   };

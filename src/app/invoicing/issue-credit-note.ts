@@ -44,7 +44,7 @@ export async function issueCreditNote(tx: Queryable, clock: Clock, req: CreditNo
   const issued = invoice.content;
 
   const lines: DocumentLine[] = req.lines.map(({ line, ore }) => creditedLine(req.orderUuid, line, ore));
-  const fee = req.creditFee ? issued.fee : null;
+  const fee = req.creditFee ? issued.feeLine : null;
   const vat = summarizeVat([...lines, ...(fee ? [fee] : [])]);
   const totalOre = vat.reduce((sum, v) => sum + v.grossOre, 0);
 
@@ -59,17 +59,10 @@ export async function issueCreditNote(tx: Queryable, clock: Clock, req: CreditNo
     issueDate: osloDate(clock.now()),
     dueDate: null,
     kid: null,
-    groups: [{
-      orderUuid: req.orderUuid,
-      orderDate: group?.orderDate ?? issued.deliveryDate,
-      referenceNo: group?.referenceNo ?? null,
-      customerReference: group?.customerReference ?? null,
-      lines,
-    }],
-    fee,
-    vat,
+    groups: [{ orderUuid: req.orderUuid, orderDate: group?.orderDate ?? issued.deliveryDate, referenceNo: group?.referenceNo ?? null, lines }],
+    feeLine: fee,
+    vatSummary: vat,
     totalOre,
-    vatOre: vat.reduce((sum, v) => sum + v.vatOre, 0),
     note: req.note,
   };
   const creditNoteId = await insertInvoice(tx, {

@@ -5,7 +5,8 @@
  * job for its documents. A crash or rollback leaves the orders SENT and the numbers unused, so a resumed
  * run picks them up and the series has no gap (design note: resumable by construction).
  */
-import type { IssuedBuyer, IssuedDocument, IssuedOrderGroup, IssuedSeller } from '../../domain/invoicing/issued.ts';
+import type { DocumentBuyer, DocumentLineGroup, DocumentSeller } from '../../domain/documents/invoice-document.ts';
+import type { IssuedDocument } from '../../domain/invoicing/issued.ts';
 import type { CalendarDate, Language } from '../../domain/invoicing/types.ts';
 import { buildInvoiceContent } from '../../domain/invoicing/invoice.ts';
 import { dueDate } from '../../domain/invoicing/due-date.ts';
@@ -98,10 +99,9 @@ export function groupOrders(orders: readonly OrderToInvoice[], interval: number)
 
 const LANGUAGES: readonly Language[] = ['no', 'en', 'sv', 'da', 'de'];
 
-function buyerOf(order: OrderToInvoice): { buyer: IssuedBuyer; language: Language } {
+function buyerOf(order: OrderToInvoice): { buyer: DocumentBuyer; language: Language } {
   const c = order.customer_snapshot as {
-    name?: string; email?: string; countryCode?: string; msisdn?: string; preferredLanguage?: string;
-    organizationNumber?: string | null;
+    name?: string; email?: string; preferredLanguage?: string; organizationNumber?: string | null;
     address?: { street?: string; zip?: string; city?: string; country?: string };
   };
   const language = LANGUAGES.includes(c.preferredLanguage as Language) ? (c.preferredLanguage as Language) : 'no';
@@ -109,30 +109,22 @@ function buyerOf(order: OrderToInvoice): { buyer: IssuedBuyer; language: Languag
     language,
     buyer: {
       name: c.name ?? '',
-      street: c.address?.street ?? null,
-      zip: c.address?.zip ?? null,
-      city: c.address?.city ?? null,
-      country: c.address?.country ?? 'NO',
+      address: { street: c.address?.street ?? '', zip: c.address?.zip ?? '', city: c.address?.city ?? '', country: c.address?.country ?? 'NO' },
       email: c.email ?? null,
-      phone: c.msisdn ? `${c.countryCode ?? ''}${c.msisdn}` : null,
-      customerUuid: order.customer_uuid,
-      orgNumber: c.organizationNumber ?? null,
+      organisationNumber: c.organizationNumber ?? null,
     },
   };
 }
 
-export function sellerOf(settings: InvoiceSettings): IssuedSeller {
+export function sellerOf(settings: InvoiceSettings): DocumentSeller {
   return {
-    name: settings.name,
-    street: settings.street,
-    zip: settings.zip,
-    city: settings.city,
-    country: 'NO',
-    email: settings.invoiceEmail,
-    orgNumber: settings.orgNumber,
+    legalName: settings.name,
+    organisationNumber: settings.orgNumber,
     vatRegistered: settings.vatRegistered,
-    foretaksregisteret: settings.foretaksregisteret,
+    inForetaksregisteret: settings.foretaksregisteret,
+    address: { street: settings.street ?? '', zip: settings.zip ?? '', city: settings.city ?? '', country: 'NO' },
     accountNumber: settings.accountNumber ?? '',
+    email: settings.invoiceEmail ?? '',
   };
 }
 
@@ -155,11 +147,10 @@ export function buildInvoiceDocument(
     })),
     { amountOre: settings.invoiceFeeOre, vatRate: settings.invoiceFeeVatRate },
   );
-  const groups: IssuedOrderGroup[] = orders.map((o, i) => ({
+  const groups: DocumentLineGroup[] = orders.map((o, i) => ({
     orderUuid: o.uuid,
     orderDate: osloDate(new Date(o.order_date * 1000)),
     referenceNo: o.reference_no,
-    customerReference: o.customer_reference,
     lines: content.groups[i]!.lines,
   }));
   const maturity = Math.max(...orders.map((o) => o.invoice_maturity));
@@ -176,11 +167,15 @@ export function buildInvoiceDocument(
     currency: 'NOK',
     seller: sellerOf(settings),
     buyer,
+    customerUuid: orders.at(-1)!.customer_uuid,
     groups,
-    fee: content.feeLine,
-    vat: content.vat,
+    feeLine: content.feeLine,
+    vatSummary: content.vat,
     totalOre: content.totalOre,
-    vatOre: content.vat.reduce((sum, v) => sum + v.vatOre, 0),
+    // One order: its references; a combined invoice shows each order's own under its heading.
+    references: orders.length === 1
+      ? { referenceNo: orders[0]!.reference_no, customerReference: orders[0]!.customer_reference }
+      : { referenceNo: null, customerReference: null },
     note: null,
   };
 }

@@ -67,7 +67,7 @@ describe(`invoice read endpoints (${DB_LABEL})`, () => {
   test('the PDF and EHF are 409 documentNotReadyYet until rendered, then served byte for byte with their SHA-256', async () => {
     await createOrder(t, { body: orderBody() });
     await invoiceAll(t.db, t.merchant.merchantId);
-    const [{ n }] = await t.db.query<{ n: number }>({ text: 'SELECT max(number)::int AS n FROM invoices WHERE merchant_id = $1', values: [t.merchant.merchantId] });
+    const [{ n }] = (await t.db.query<{ n: number }>({ text: 'SELECT max(number)::int AS n FROM invoices WHERE merchant_id = $1', values: [t.merchant.merchantId] })) as [{ n: number }];
     const early = await get(`/invoices/${n}/pdf`);
     assertError(early, 409, 'documentNotReadyYet');
     assert.equal(early.headers.get('retry-after'), '1');

@@ -58,7 +58,7 @@ describe(`credit notes (${DB_LABEL})`, () => {
     await cancelOrder(t.db, systemClock, m.merchantId, a.uuid, 'first');
     const first = (await findInvoice(t.db, m.merchantId, 'credit_note', 2))!;
     assert.equal(first.total_ore, a.totalOre);
-    assert.equal(first.content.fee, null);
+    assert.equal(first.content.feeLine, null);
     await cancelOrder(t.db, systemClock, m.merchantId, b.uuid, 'second');
     const second = (await findInvoice(t.db, m.merchantId, 'credit_note', 3))!;
     assert.equal(second.total_ore, b.totalOre + 2000);
@@ -76,7 +76,7 @@ describe(`credit notes (${DB_LABEL})`, () => {
     assert.equal(cn.credits_invoice_number, 1);
     assert.equal(cn.total_ore, 50_000);
     // 400.00 at 25 % → VAT 80.00; 100.00 at 12 % → VAT 10.71.
-    assert.deepEqual(cn.content.vat.map((v) => [v.rate, v.grossOre, v.vatOre]), [['12', 10_000, 1071], ['25', 40_000, 8000]]);
+    assert.deepEqual(cn.content.vatSummary.map((v) => [v.rate, v.grossOre, v.vatOre]), [['12', 10_000, 1071], ['25', 40_000, 8000]]);
     assert.deepEqual((await linesOf(t.db, o.uuid)).map((l) => l.refunded_ore), [40_000, 10_000]);
     const [order] = await t.db.query({ text: 'SELECT status, refunded_ore FROM orders WHERE uuid = $1', values: [o.uuid] });
     assert.deepEqual(order, { status: 'PARTIAL REFUNDED', refunded_ore: 50_000 });

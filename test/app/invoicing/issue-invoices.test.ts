@@ -73,12 +73,12 @@ describe(`issuing invoices (${DB_LABEL})`, () => {
     await storeOrder(t.db, m.merchantId, { lines: [['A', '2', '100.00', '10.00', '25'], ['B', '1', '50.00', '0', '15'], ['C', '1', '20.00', '0', '0']] });
     await invoiceAll(t.db, m.merchantId);
     const invoice = (await findInvoice(t.db, m.merchantId, 'invoice', 1))!;
-    const fee = invoice.content.fee!;
+    const fee = invoice.content.feeLine!;
     assert.equal(fee.kind, 'fee');
     assert.equal(fee.amountOre, 3900);
     assert.equal(fee.vatOre, 780);
     // 190.00 at 25 % (VAT 38.00) + fee 39.00 (VAT 7.80); 50.00 at 15 % (VAT 6.52); 20.00 at 0 %.
-    assert.deepEqual(invoice.content.vat.map((v) => [v.rate, v.grossOre, v.vatOre, v.netOre]), [
+    assert.deepEqual(invoice.content.vatSummary.map((v) => [v.rate, v.grossOre, v.vatOre, v.netOre]), [
       ['0', 2000, 0, 2000],
       ['15', 5000, 652, 4348],
       ['25', 22900, 4580, 18320],
@@ -92,7 +92,7 @@ describe(`issuing invoices (${DB_LABEL})`, () => {
     const o = await storeOrder(t.db, m.merchantId, { fee: false });
     await invoiceAll(t.db, m.merchantId);
     const invoice = (await findInvoice(t.db, m.merchantId, 'invoice', 1))!;
-    assert.equal(invoice.content.fee, null);
+    assert.equal(invoice.content.feeLine, null);
     assert.equal(invoice.total_ore, o.totalOre);
   });
 
