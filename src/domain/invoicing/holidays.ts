@@ -78,7 +78,7 @@ export function isBankingDay(date: CalendarDate): boolean {
 /** The first banking day after `date` (never `date` itself). */
 export function nextBankingDay(date: CalendarDate): CalendarDate {
   let next = addDays(date, 1);
-  // At most 5 steps: the longest run of non-banking days is Maundy Thursday to Easter Monday.
+  // At most 6 steps: the longest run of non-banking days is the five from Maundy Thursday to Easter Monday.
   while (!isBankingDay(next)) next = addDays(next, 1);
   return next;
 }

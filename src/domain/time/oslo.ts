@@ -112,7 +112,7 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
   return Math.round((dateToUtcMs(to) - dateToUtcMs(from)) / DAY_MS);
 }
 
-/** -1, 0 or 1. (`YYYY-MM-DD` strings also compare correctly as text; this says so in the caller.) */
+/** -1, 0 or 1. (`YYYY-MM-DD` strings of years 1000–9999 order as text too; this also checks both are dates.) */
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   assertDate(a);
   assertDate(b);
