@@ -44,3 +44,37 @@ export interface VatSummary {
   vatOre: number;
   grossOre: number;
 }
+
+/** The lines of one order on an invoice: a combined invoice prints each order under its own heading (SPEC §6.2). */
+export interface OrderLineGroup {
+  orderUuid: string;
+  lines: DocumentLine[];
+  /** Σ of the group's line amounts, øre. */
+  totalOre: number;
+}
+
+/** What an invoice says (SPEC §6.3), before its number, KID and dates are attached. */
+export interface InvoiceContent {
+  /** One group per order, in the order the orders were given. */
+  groups: OrderLineGroup[];
+  /** The invoice fee line, at most one per invoice; null when no fee applies. */
+  feeLine: DocumentLine | null;
+  /** Every line in print order: the groups' lines, then the fee line. */
+  lines: DocumentLine[];
+  /** One entry per VAT rate, ascending by rate. */
+  vat: VatSummary[];
+  /** The fee including its VAT, øre (0 when none). */
+  feeOre: number;
+  /** Σ lines + fee: what the customer pays, øre. */
+  totalOre: number;
+}
+
+/** What a credit note says: positive amounts (it is a CreditNote document), crediting one invoice. */
+export interface CreditNoteContent {
+  lines: DocumentLine[];
+  vat: VatSummary[];
+  /** Σ credited lines, øre. */
+  totalOre: number;
+  /** Whether the invoice fee line is among the credited lines. */
+  creditsFee: boolean;
+}
