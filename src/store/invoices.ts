@@ -302,17 +302,6 @@ export async function findInvoiceDocument(
   return rows[0] ?? null;
 }
 
-/** Orders on the invoice other than `orderId` that are not cancelled (the fee is credited with the last one). */
-export async function countLiveOrdersOnInvoice(tx: Queryable, invoiceId: number, exceptOrderId: number): Promise<number> {
-  const rows = await tx.query<{ n: number }>({
-    name: 'count_live_orders_on_invoice',
-    text: `SELECT count(*)::int AS n FROM invoice_orders io JOIN orders o ON o.id = io.order_id
-           WHERE io.invoice_id = $1 AND io.order_id <> $2 AND o.status <> 'CANCELLED'`,
-    values: [invoiceId, exceptOrderId],
-  });
-  return rows[0]!.n;
-}
-
 /** When the oldest SENT order of the merchant and interval was created, or null when there is none. */
 export async function oldestOrderToInvoice(db: Queryable, merchantId: number, interval: number): Promise<Date | null> {
   const rows = await db.query<{ created_at: Date | null }>({
@@ -321,4 +310,19 @@ export async function oldestOrderToInvoice(db: Queryable, merchantId: number, in
     values: [merchantId, interval],
   });
   return rows[0]?.created_at ?? null;
+}
+
+/** Per order on the invoice: whether it is cancelled, and what was refunded on each of its lines (by position). */
+export async function creditsOnInvoice(
+  tx: Queryable,
+  invoiceId: number,
+): Promise<Array<{ order_uuid: string; cancelled: boolean; refunded: number[] }>> {
+  return tx.query({
+    name: 'credits_on_invoice',
+    text: `SELECT o.uuid AS order_uuid, o.status = 'CANCELLED' AS cancelled,
+                  array_agg(l.refunded_ore ORDER BY l.position) AS refunded
+           FROM invoice_orders io JOIN orders o ON o.id = io.order_id JOIN order_lines l ON l.order_id = o.id
+           WHERE io.invoice_id = $1 GROUP BY o.id`,
+    values: [invoiceId],
+  });
 }

@@ -1,14 +1,13 @@
 /**
  * Cancel an order (SPEC §2.3, §3, §6.3): lock, let the lifecycle decide, and write the status change with
  * its event and callback in one transaction. An invoiced order is voided by a credit note for what is
- * left on its lines, issued in that same transaction; the fee is credited with the invoice's last order.
+ * left on its lines, issued in that same transaction; the fee is credited with the invoice's last order
+ * (domain/invoicing/credit-note.ts).
  * A refused cancel writes nothing.
  */
 import type { Clock } from '../../clock.ts';
 import { decideCancel } from '../../domain/orders/lifecycle.ts';
 import type { Db } from '../../store/db/db.ts';
-import { countLiveOrdersOnInvoice, findOrderInvoiceId } from '../../store/invoices.ts';
-import { findOrderLines } from '../../store/orders.ts';
 import { transitionOrder } from '../../store/order-transitions.ts';
 import { issueCreditNote } from '../invoicing/issue-credit-note.ts';
 import { lifecycleRefusal, lockOrder } from './lock-order.ts';
@@ -20,13 +19,8 @@ export async function cancelOrder(db: Db, clock: Clock, merchantId: number, uuid
     if (!decision.ok) throw lifecycleRefusal(decision.error, 'cancelled', order);
     let creditNoteNumber: number | null = null;
     if (decision.needsCreditNote) {
-      const invoiceId = await findOrderInvoiceId(tx, order.id);
-      const lines = (await findOrderLines(tx, order.id))
-        .map((line) => ({ line, ore: line.amount_ore - line.refunded_ore }))
-        .filter((l) => l.ore > 0);
-      const creditFee = invoiceId !== null && (await countLiveOrdersOnInvoice(tx, invoiceId, order.id)) === 0;
       creditNoteNumber = await issueCreditNote(tx, clock, {
-        merchantId, orderId: order.id, orderUuid: order.uuid, lines, creditFee, note: note,
+        merchantId, orderId: order.id, orderUuid: order.uuid, credit: { kind: 'cancel' }, note,
       });
     }
     const reason = creditNoteNumber === null ? note : `${note} (credit note ${creditNoteNumber})`;

@@ -22,7 +22,7 @@ export async function refundOrder(
   merchantId: number,
   uuid: string,
   refund: RefundRequest,
-): Promise<{ creditNoteNumber: number }> {
+): Promise<{ creditNoteNumber: number | null }> {
   return db.transaction(async (tx) => {
     const order = await lockOrder(tx, merchantId, uuid);
     const decision = decideRefund(order.status, order.grand_total_ore, order.refunded_ore, refund.grandTotalOre);
@@ -52,8 +52,7 @@ export async function refundOrder(
       merchantId,
       orderId: order.id,
       orderUuid: order.uuid,
-      lines: refund.lines.map((l) => ({ line: orderLines.get(l.lineId)!, ore: l.ore })),
-      creditFee: false,
+      credit: { kind: 'refund', lines: refund.lines.map((l) => ({ position: orderLines.get(l.lineId)!.position, ore: l.ore })) },
       note: `Refund (${refund.type})`,
     });
     await addLineRefunds(tx, order.id, refund.lines);

@@ -72,7 +72,7 @@ describe(`credit notes (${DB_LABEL})`, () => {
     const result = await refundOrder(t.db, systemClock, m.merchantId, o.uuid, {
       type: 'regular', grandTotalOre: 40_000 + 10_000, lines: [{ lineId: consulting!.id, ore: 40_000 }, { lineId: book!.id, ore: 10_000 }],
     });
-    const cn = (await findInvoice(t.db, m.merchantId, 'credit_note', result.creditNoteNumber))!;
+    const cn = (await findInvoice(t.db, m.merchantId, 'credit_note', result.creditNoteNumber!))!;
     assert.equal(cn.credits_invoice_number, 1);
     assert.equal(cn.total_ore, 50_000);
     // 400.00 at 25 % → VAT 80.00; 100.00 at 12 % → VAT 10.71.
