@@ -22,20 +22,21 @@ export async function queueDocumentRender(tx: Queryable, invoiceId: number): Pro
 }
 
 /**
- * Renders both files and stores them, with `finish(tx)` (the job's fenced completion) in the same
- * transaction. Files already stored are kept as they are: what the customer received never changes.
+ * Renders both files and stores them, with `complete(tx)` (the job's fenced completion, which throws when
+ * the lease was lost) in the same transaction. Files already stored are kept as they are: what the
+ * customer received never changes.
  */
 export async function renderDocuments(
   db: Db,
   renderers: DocumentRenderers,
   invoiceId: number,
-  finish: (tx: Queryable) => Promise<boolean>,
+  complete: (tx: Queryable) => Promise<void> = async () => {},
 ): Promise<void> {
   const invoice = await findInvoiceById(db, invoiceId);
   if (invoice === null) throw new Error(`Document ${invoiceId} does not exist.`);
   const [pdf, ehf] = await Promise.all([renderers.pdf(invoice.content), renderers.ehf(invoice.content)]);
   await db.transaction(async (tx) => {
-    if (!(await finish(tx))) return; // the lease was lost: another worker renders it
+    await complete(tx);
     await storeInvoiceDocument(tx, invoiceId, 'pdf', pdf);
     await storeInvoiceDocument(tx, invoiceId, 'ehf', ehf);
   });

@@ -29,7 +29,7 @@ describe(`invoice read endpoints (${DB_LABEL})`, () => {
       text: 'SELECT id FROM invoices WHERE merchant_id = $1 AND number = $2 AND kind = $3',
       values: [t.merchant.merchantId, number, kind],
     });
-    await renderDocuments(t.db, createDocumentRenderers(), row!.id, async () => true);
+    await renderDocuments(t.db, createDocumentRenderers(), row!.id);
   }
 
   test('an invoiced order: the invoice JSON, the order details with number and KID, and invoice-number', async () => {
