@@ -32,8 +32,9 @@ export function badTextMessage(text: string): string | null {
   return null;
 }
 
-/** A key as it can be shown in a message (the message itself must be valid text too). */
-const printable = (key: string): string => key.replace(CONTROL_ALL, '\uFFFD').replace(LONE_SURROGATE_ALL, '\uFFFD');
+/** A key as it can be shown in a message (the message itself must be valid text too); "" for an empty one. */
+const printable = (key: string): string =>
+  key === '' ? '""' : key.replace(CONTROL_ALL, '\uFFFD').replace(LONE_SURROGATE_ALL, '\uFFFD');
 
 /** Adds a failure for every bad string or key under `root` (paths start at `prefix`); stops at the cap. */
 export function collectBadText(root: unknown, prefix: string, bag: ErrorBag): void {
