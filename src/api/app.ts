@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
     if (closing) {
-      // A request on a kept-alive connection while draining: send the client elsewhere.
+      // close() began (the server still listens while preClose hooks run): send the client elsewhere.
       reply.header('connection', 'close');
       throw new ApiError('serviceUnavailable', { errors: ['This server is shutting down; retry the request.'], headers: { 'retry-after': '1' } });
     }
