@@ -1,0 +1,54 @@
+/**
+ * `efaktura serve` and `efaktura worker`: long-running processes. SIGTERM/SIGINT stop them gracefully
+ * (in-flight requests and callbacks finish first, which can take up to the callback timeout); a second
+ * signal exits at once, for an operator who will not wait.
+ */
+import os from 'node:os';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { demoBanner, ensureDemoMerchant, openAndMigrate, startServer } from '../server.ts';
+import { startWorker } from '../jobs/runner.ts';
+
+function onSignals(logger: Logger, stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        process.stderr.write(`efaktura: ${signal} again: exiting now, without waiting for in-flight work to finish\n`);
+        process.exit(128 + os.constants.signals[signal]);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down (send the signal again to exit at once)');
+      void stop(signal);
+    });
+  }
+}
+
+export async function serve(config: Config, logger: Logger): Promise<number> {
+  const server = await startServer(config, logger);
+  if (config.demoMerchant) {
+    const demo = await ensureDemoMerchant(server.db);
+    if (demo) process.stdout.write(demoBanner(demo, server.url));
+  }
+  logger.info({ url: server.url, database: server.db.kind, worker: config.runWorker }, 'efaktura is listening');
+  return new Promise<number>((resolve) => {
+    onSignals(logger, async () => {
+      await server.close();
+      logger.info('stopped');
+      resolve(0);
+    });
+  });
+}
+
+export async function worker(config: Config, logger: Logger): Promise<number> {
+  const db = await openAndMigrate(config, logger);
+  const running = await startWorker({ db, config, logger });
+  logger.info({ database: db.kind }, 'efaktura worker running');
+  return new Promise<number>((resolve) => {
+    onSignals(logger, async () => {
+      await running.stop();
+      await db.close();
+      resolve(0);
+    });
+  });
+}
