@@ -40,7 +40,7 @@ export async function openAndMigrate(config: Config, logger: Logger): Promise<Db
   return db;
 }
 
-/** Creates the demo merchant when the database has none (first start). */
+/** Creates the demo merchant when the database has none (first start); only when `config.demoMerchant`. */
 export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
   return db.transaction(async (tx) => {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
@@ -105,6 +105,8 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     curl,
     '',
     ` API docs: ${url}/docs`,
+    ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',
+    ' (it is off by default with DATABASE_URL).',
     '================================================================================',
     '',
   ].join('\n');
