@@ -85,6 +85,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 }
 
+export interface RunningWorker {
+  db: Db;
+  stop(): Promise<void>;
+}
+
+/** `efaktura worker`: the background worker without HTTP, for scaling out against one PostgreSQL. */
+export async function startWorkerOnly(config: Config, logger: Logger): Promise<RunningWorker> {
+  const db = await openAndMigrate(config, logger);
+  let worker: Worker;
+  try {
+    worker = await startWorker({ db, config, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    db,
+    stop() {
+      stopping ??= worker.stop().then(() => db.close());
+      return stopping;
+    },
+  };
+}
+
 export function demoBanner(demo: DemoMerchant, url: string): string {
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,

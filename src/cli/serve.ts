@@ -6,8 +6,7 @@
 import os from 'node:os';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { demoBanner, ensureDemoMerchant, openAndMigrate, startServer } from '../server.ts';
-import { startWorker } from '../jobs/runner.ts';
+import { demoBanner, ensureDemoMerchant, startServer, startWorkerOnly } from '../server.ts';
 
 function onSignals(logger: Logger, stop: (signal: string) => Promise<void>): void {
   let stopping = false;
@@ -41,13 +40,11 @@ export async function serve(config: Config, logger: Logger): Promise<number> {
 }
 
 export async function worker(config: Config, logger: Logger): Promise<number> {
-  const db = await openAndMigrate(config, logger);
-  const running = await startWorker({ db, config, logger });
-  logger.info({ database: db.kind }, 'efaktura worker running');
+  const running = await startWorkerOnly(config, logger);
+  logger.info({ database: running.db.kind }, 'efaktura worker running');
   return new Promise<number>((resolve) => {
     onSignals(logger, async () => {
       await running.stop();
-      await db.close();
       resolve(0);
     });
   });
