@@ -13,7 +13,7 @@ if (major < 24) {
 }
 // In a checkout Node runs the TypeScript sources directly (type stripping). Installed as a package it
 // lives under node_modules, where Node refuses to strip types, so it runs the JavaScript in dist/
-// (built by `prepare` when the package is packed).
+// (built by `prepack` when the package is packed).
 const installed = import.meta.url.includes('/node_modules/');
 const { runCli } = await import(installed ? '../dist/cli/index.js' : '../src/cli/index.ts');
 await runCli(process.argv.slice(2));

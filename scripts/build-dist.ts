@@ -1,8 +1,11 @@
 /**
  * Builds `dist/`: the JavaScript of `src/` that the package runs from `node_modules`, where Node refuses
- * to strip TypeScript types. Run by `prepare` (npm ci, npm pack) and `pretest`, so it never goes stale.
+ * to strip TypeScript types. Run by `prepack` (npm pack, npm publish) and `pretest` (so tests of the
+ * package exports never run a stale build); a checkout runs `src/` directly and needs no build.
+ * Not a `prepare` script: npm counts that as an install script of a tarball or git dependency, to be
+ * approved by everyone who installs efaktura that way.
  *
- * It needs only the Node 24 runtime that is a dependency (no TypeScript, so `npm ci --omit=dev` works):
+ * It needs only the Node 24 runtime that is a dependency, no TypeScript:
  * `stripTypeScriptTypes` blanks the types out in place, keeping every line and column, so stack traces
  * point at the same lines as in `src/`; relative `.ts` import specifiers become `.js`. SQL migrations are
  * copied beside the code that reads them. With `--declarations` (and TypeScript installed, as it is
