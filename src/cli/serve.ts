@@ -25,27 +25,31 @@ function onSignals(logger: Logger, stop: (signal: string) => Promise<void>): voi
 
 export async function serve(config: Config, logger: Logger): Promise<number> {
   const server = await startServer(config, logger);
-  if (config.demoMerchant) {
-    const demo = await ensureDemoMerchant(server.db);
-    if (demo) process.stdout.write(demoBanner(demo, server.url));
-  }
-  logger.info({ url: server.url, database: server.db.kind, worker: config.runWorker }, 'efaktura is listening');
-  return new Promise<number>((resolve) => {
+  // Handlers go in before anything announces the server: a supervisor (or a test) may signal as soon
+  // as it reads "listening", and without a handler SIGTERM would kill the process mid-write.
+  const stopped = new Promise<number>((resolve) => {
     onSignals(logger, async () => {
       await server.close();
       logger.info('stopped');
       resolve(0);
     });
   });
+  if (config.demoMerchant) {
+    const demo = await ensureDemoMerchant(server.db);
+    if (demo) process.stdout.write(demoBanner(demo, server.url));
+  }
+  logger.info({ url: server.url, database: server.db.kind, worker: config.runWorker }, 'efaktura is listening');
+  return stopped;
 }
 
 export async function worker(config: Config, logger: Logger): Promise<number> {
   const running = await startWorkerOnly(config, logger);
-  logger.info({ database: running.db.kind }, 'efaktura worker running');
-  return new Promise<number>((resolve) => {
+  const stopped = new Promise<number>((resolve) => {
     onSignals(logger, async () => {
       await running.stop();
       resolve(0);
     });
   });
+  logger.info({ database: running.db.kind }, 'efaktura worker running');
+  return stopped;
 }
