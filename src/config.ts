@@ -31,7 +31,11 @@ export interface Config {
   tokenCacheSeconds: number;
   /** How long an Idempotency-Key is remembered (SPEC §2.1: at least 24 h). */
   idempotencyTtlHours: number;
-  /** Create a demo merchant on first start with an empty database, and print its token. */
+  /**
+   * Create a demo merchant on first start with an empty database, and print its token. Defaults to on
+   * only for the embedded database: against a PostgreSQL server (production) it would be a live
+   * merchant whose token lands in the logs.
+   */
   demoMerchant: boolean;
   /** Run the background worker inside `efaktura serve`. */
   runWorker: boolean;
@@ -67,7 +71,11 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_BODY_LIMIT', default: '1048576', description: 'largest request body in bytes' },
   { env: 'EFAKTURA_TOKEN_CACHE_SECONDS', default: '5', description: 'seconds a verified token is cached; revocation takes effect within this time' },
   { env: 'EFAKTURA_IDEMPOTENCY_TTL_HOURS', default: '24', description: 'hours an Idempotency-Key is remembered' },
-  { env: 'EFAKTURA_DEMO_MERCHANT', default: '1', description: 'create and print a demo merchant on first start with an empty database' },
+  {
+    env: 'EFAKTURA_DEMO_MERCHANT',
+    default: '',
+    description: 'create and print a demo merchant on first start with an empty database (unset: 1 on the embedded database, 0 with DATABASE_URL)',
+  },
   { env: 'EFAKTURA_WORKER', default: '1', description: 'run the background worker inside `efaktura serve`' },
   { env: 'EFAKTURA_ADMIN_TOKEN', default: '', description: 'operator token for /api/v1/admin/… (empty = only tokens made with the CLI)' },
   { env: 'EFAKTURA_CALLBACK_RETRY_SCHEDULE', default: '0,5,300,1800,7200,18000,36000,36000,50400,72000,86400', description: 'seconds to wait before each callback attempt' },
@@ -112,8 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
   const scheduleRaw = get('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
-  const callbackRetrySchedule = scheduleRaw.split(',').map((s) => Number(s.trim()));
-  if (callbackRetrySchedule.length === 0 || callbackRetrySchedule.some((n) => !Number.isFinite(n) || n < 0)) {
+  const scheduleParts = scheduleRaw.split(',').map((s) => s.trim());
+  const callbackRetrySchedule = scheduleParts.map(Number);
+  // Each entry must be written out: Number('') is 0, so "5,,10" would silently mean 5,0,10.
+  if (scheduleParts.some((part) => !/^\d+(\.\d+)?$/.test(part))) {
     problems.push(`EFAKTURA_CALLBACK_RETRY_SCHEDULE must be comma-separated seconds ≥ 0 (got "${scheduleRaw}")`);
   }
 
@@ -130,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: int('EFAKTURA_BODY_LIMIT', 1024, 100 * 1024 * 1024),
     tokenCacheSeconds: int('EFAKTURA_TOKEN_CACHE_SECONDS', 0, 3600),
     idempotencyTtlHours: int('EFAKTURA_IDEMPOTENCY_TTL_HOURS', 24, 24 * 365),
-    demoMerchant: bool('EFAKTURA_DEMO_MERCHANT'),
+    demoMerchant: get('EFAKTURA_DEMO_MERCHANT') === '' ? databaseUrl === null : bool('EFAKTURA_DEMO_MERCHANT'),
     runWorker: bool('EFAKTURA_WORKER'),
     adminToken: get('EFAKTURA_ADMIN_TOKEN') || null,
     callbackRetrySchedule,

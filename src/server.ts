@@ -40,7 +40,7 @@ export async function openAndMigrate(config: Config, logger: Logger): Promise<Db
   return db;
 }
 
-/** Creates the demo merchant when the database has none (first start). */
+/** Creates the demo merchant when the database has none (first start); only when `config.demoMerchant`. */
 export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
   return db.transaction(async (tx) => {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
@@ -85,6 +85,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 }
 
+export interface RunningWorker {
+  db: Db;
+  stop(): Promise<void>;
+}
+
+/** `efaktura worker`: the background worker without HTTP, for scaling out against one PostgreSQL. */
+export async function startWorkerOnly(config: Config, logger: Logger): Promise<RunningWorker> {
+  const db = await openAndMigrate(config, logger);
+  let worker: Worker;
+  try {
+    worker = await startWorker({ db, config, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    db,
+    stop() {
+      stopping ??= worker.stop().then(() => db.close());
+      return stopping;
+    },
+  };
+}
+
 export function demoBanner(demo: DemoMerchant, url: string): string {
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
@@ -105,6 +130,8 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     curl,
     '',
     ` API docs: ${url}/docs`,
+    ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',
+    ' (it is off by default with DATABASE_URL).',
     '================================================================================',
     '',
   ].join('\n');
