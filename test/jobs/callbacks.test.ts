@@ -13,7 +13,8 @@ import { createLogger } from '../../src/log.ts';
 import type { Config } from '../../src/config.ts';
 import type { Db } from '../../src/store/db/db.ts';
 import { redeliverCallbacks } from '../../src/store/callback-outbox.ts';
-import { retryDelayAfter, startCallbackDelivery, type CallbackDelivery } from '../../src/jobs/callbacks.ts';
+import { retryDelayAfter } from '../../src/jobs/callbacks.ts';
+import { startCallbackDelivery, type Runner as CallbackDelivery } from '../../src/jobs/runner.ts';
 
 /** SPEC §4 in the test's own words: values of every parameter but checksum, in URL order, then the secret. */
 function expectedChecksum(url: string, secret: string): string {
