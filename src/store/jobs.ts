@@ -24,7 +24,7 @@ export interface QueueTable {
   table: string;
   /** When a pending row is due; `p` is the placeholder of the table's extra parameter. */
   dueAt(p: string): string;
-  /** Which rows this claim looks at (e.g. one kind); `p` as above. */
+  /** Which rows this claim looks at (e.g. one kind), also for the quota; `p` as above. */
   scope(p: string): string;
   orderingKey: string | null;
   concurrencyKey: string | null;
@@ -49,8 +49,8 @@ export function claimCtes(q: QueueTable, returning: string): string {
     ck === null
       ? `ranked AS (SELECT h.id, h.due_at, 0::bigint AS slot FROM heads h)`
       : `in_flight AS (
-           SELECT l.${ck} AS ckey, count(*) AS n FROM ${q.table} l
-           WHERE l.state = 'pending' AND l.lease_until >= $1::timestamptz GROUP BY l.${ck}
+           SELECT e.${ck} AS ckey, count(*) AS n FROM ${q.table} e
+           WHERE e.state = 'pending' AND ${q.scope('$5')} AND e.lease_until >= $1::timestamptz GROUP BY e.${ck}
          ), ranked AS (
            SELECT h.id, h.due_at,
                   row_number() OVER (PARTITION BY h.ckey ORDER BY h.due_at, h.id) + coalesce(f.n, 0) AS slot

@@ -235,12 +235,23 @@ async function openEmbedded(dataDir: string): Promise<Db> {
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   pool.on('error', () => {});
   const q = poolQueryable(pool);
+  const withConnection = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn();
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'embedded',
     query: q.query,
     transaction: (fn) => transactionOn(pool, fn),
     async listen(channel, fn) {
-      return pglite.listen(channel, fn);
+      // LISTEN/UNLISTEN go to PGlite directly, beside the pool: hold the pool's one connection meanwhile, or
+      // they interleave with another query's wire protocol ("StartTransactionCommand: unexpected state").
+      const unlisten = await withConnection(() => pglite.listen(channel, fn));
+      return () => withConnection(unlisten);
     },
     async close() {
       await pool.end();
