@@ -47,6 +47,7 @@ export const CALLBACK_QUEUE: QueueTable = {
   table: 'callback_events',
   dueAt: (p) => `(e.next_attempt_at + CASE WHEN e.attempts = 0 THEN make_interval(secs => ${p}::float8) ELSE interval '0' END)`,
   scope: () => 'TRUE',
+  orderBy: 'next_attempt_at',
   orderingKey: 'order_id',
   concurrencyKey: 'host',
 };

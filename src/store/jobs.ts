@@ -26,6 +26,8 @@ export interface QueueTable {
   dueAt(p: string): string;
   /** Which rows this claim looks at (e.g. one kind), also for the quota; `p` as above. */
   scope(p: string): string;
+  /** The column claims walk in (the leading column of the table's due index). */
+  orderBy: string;
   orderingKey: string | null;
   concurrencyKey: string | null;
 }
@@ -43,33 +45,39 @@ function headOnly(q: QueueTable): string {
  */
 export function claimCtes(q: QueueTable, returning: string): string {
   const ck = q.concurrencyKey;
-  // The quota is applied before the LIMIT, so a saturated key never fills a batch and starves the rest:
-  // each due head gets its rank within its key, plus the rows of that key already leased (by any worker).
-  const ranked =
+  // Rows of a key already leased, by any worker (an index range scan over the few leased rows).
+  const inFlight =
     ck === null
-      ? `ranked AS (SELECT h.id, h.due_at, 0::bigint AS slot FROM heads h)`
+      ? `in_flight AS (SELECT NULL::text AS ckey, 0::bigint AS n WHERE FALSE)`
       : `in_flight AS (
-           SELECT e.${ck} AS ckey, count(*) AS n FROM ${q.table} e
+           SELECT e.${ck}::text AS ckey, count(*) AS n FROM ${q.table} e
            WHERE e.state = 'pending' AND ${q.scope('$5')} AND e.lease_until >= $1::timestamptz GROUP BY e.${ck}
-         ), ranked AS (
-           SELECT h.id, h.due_at,
-                  row_number() OVER (PARTITION BY h.ckey ORDER BY h.due_at, h.id) + coalesce(f.n, 0) AS slot
-           FROM heads h LEFT JOIN in_flight f ON f.ckey = h.ckey
          )`;
-  return `heads AS (
-      SELECT e.id, ${ck === null ? 'NULL' : `e.${ck}`} AS ckey, ${q.dueAt('$5')} AS due_at
+  const notSaturated = ck === null ? 'TRUE' : `($4::int IS NULL OR e.${ck}::text NOT IN (SELECT ckey FROM in_flight WHERE n >= $4::int))`;
+  // Heads are read in the order of the due index and only a window of them (4 × the batch) is ranked:
+  // the claim stays cheap with a large backlog. Keys at their quota are skipped before the window, so a
+  // saturated host cannot fill it; a host with some room can, until its quota is reached.
+  return `${inFlight}, heads AS (
+      SELECT e.id, ${ck === null ? 'NULL::text' : `e.${ck}::text`} AS ckey, ${q.dueAt('$5')} AS due_at, e.${q.orderBy} AS order_at
       FROM ${q.table} e
       WHERE e.state = 'pending' AND ${q.scope('$5')}
         AND ${q.dueAt('$5')} <= $1::timestamptz
         AND (e.lease_until IS NULL OR e.lease_until < $1::timestamptz)
+        AND ${notSaturated}
         AND ${headOnly(q)}
-    ), ${ranked}, picked AS (
+      ORDER BY e.${q.orderBy}, e.id
+      LIMIT $2::int * 4
+    ), ranked AS (
+      SELECT h.id, h.order_at,
+             row_number() OVER (PARTITION BY h.ckey ORDER BY h.order_at, h.id) + coalesce(f.n, 0) AS slot
+      FROM heads h LEFT JOIN in_flight f ON f.ckey = h.ckey
+    ), picked AS (
       SELECT e.id FROM ${q.table} e JOIN ranked r ON r.id = e.id
       -- repeated here so they are checked again on the row version a concurrent claim left behind
       WHERE e.state = 'pending' AND (e.lease_until IS NULL OR e.lease_until < $1::timestamptz)
-        AND ($4::int IS NULL OR r.slot <= $4::int)
-      ORDER BY r.due_at, r.id
-      LIMIT $2
+        AND ($4::int IS NULL OR ${ck === null ? 'TRUE' : 'r.slot <= $4::int'})
+      ORDER BY r.order_at, r.id
+      LIMIT $2::int
       FOR UPDATE OF e SKIP LOCKED
     ), leased AS (
       UPDATE ${q.table} c SET lease_token = gen_random_uuid(), lease_until = $1::timestamptz + make_interval(secs => $3)
@@ -110,6 +118,7 @@ export const JOBS_TABLE: QueueTable = {
   table: 'jobs',
   dueAt: () => 'e.run_at',
   scope: (p) => `e.kind = ${p}::text`,
+  orderBy: 'run_at',
   orderingKey: 'ordering_key',
   concurrencyKey: 'concurrency_key',
 };

@@ -25,14 +25,15 @@ CREATE TABLE jobs (
 CREATE UNIQUE INDEX jobs_kind_key ON jobs (kind, key) WHERE key IS NOT NULL;
 CREATE INDEX jobs_due ON jobs (kind, run_at, id) WHERE state = 'pending';
 CREATE INDEX jobs_pending_ordering ON jobs (ordering_key, id) WHERE state = 'pending' AND ordering_key IS NOT NULL;
-CREATE INDEX jobs_pending_concurrency ON jobs (concurrency_key, lease_until) WHERE state = 'pending' AND concurrency_key IS NOT NULL;
+-- the leased rows, for the per-key quota
+CREATE INDEX jobs_leased ON jobs (kind, lease_until) WHERE state = 'pending';
 CREATE INDEX jobs_finished ON jobs (finished_at) WHERE state <> 'pending';
 
 -- Callbacks keep their own table (it is the outbox, the operators' history and the admin API's source);
 -- they share the claim/lease/fence SQL of jobs.ts through a lease token of their own.
 ALTER TABLE callback_events ADD COLUMN lease_token uuid;
--- per-host quota: rows of one host currently leased
-CREATE INDEX callback_events_pending_host ON callback_events (host, lease_until) WHERE state = 'pending';
+-- per-host quota: the leased rows
+CREATE INDEX callback_events_leased ON callback_events (lease_until) WHERE state = 'pending';
 -- admin listing by state, newest first (m13); and by merchant
 CREATE INDEX callback_events_state_id ON callback_events (state, id);
 CREATE INDEX callback_events_merchant ON callback_events (merchant_id, id);
