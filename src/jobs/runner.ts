@@ -100,7 +100,7 @@ export function createRunner(deps: WorkerDeps): Runner {
         if (!claimedAny) {
           let next: number | null = null;
           for (const entry of queues) {
-            if (entry.running.size >= entry.queue.concurrency) continue; // a finishing item wakes us
+            if (entry.running.size > 0) continue; // a finishing item wakes us; no need to ask the database
             const due = await entry.queue.secondsUntilDue(now);
             if (due !== null) next = next === null ? due : Math.min(next, due);
           }

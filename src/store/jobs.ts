@@ -54,9 +54,9 @@ export function claimCtes(q: QueueTable, returning: string): string {
            WHERE e.state = 'pending' AND ${q.scope('$5')} AND e.lease_until >= $1::timestamptz GROUP BY e.${ck}
          )`;
   const notSaturated = ck === null ? 'TRUE' : `($4::int IS NULL OR e.${ck}::text NOT IN (SELECT ckey FROM in_flight WHERE n >= $4::int))`;
-  // Heads are read in the order of the due index and only a window of them (4 × the batch) is ranked:
-  // the claim stays cheap with a large backlog. Keys at their quota are skipped before the window, so a
-  // saturated host cannot fill it; a host with some room can, until its quota is reached.
+  // Heads are read in the order of the due index and only a batch of them is ranked: the claim stays
+  // cheap with a large backlog. Keys at their quota are skipped before that, so a saturated host cannot
+  // fill the batch; a host with some room can, and takes what its quota allows (the next claim goes on).
   return `${inFlight}, heads AS (
       SELECT e.id, ${ck === null ? 'NULL::text' : `e.${ck}::text`} AS ckey, ${q.dueAt('$5')} AS due_at, e.${q.orderBy} AS order_at
       FROM ${q.table} e
@@ -66,7 +66,7 @@ export function claimCtes(q: QueueTable, returning: string): string {
         AND ${notSaturated}
         AND ${headOnly(q)}
       ORDER BY e.${q.orderBy}, e.id
-      LIMIT $2::int * 4
+      LIMIT $2::int
     ), ranked AS (
       SELECT h.id, h.order_at,
              row_number() OVER (PARTITION BY h.ckey ORDER BY h.order_at, h.id) + coalesce(f.n, 0) AS slot
