@@ -13,6 +13,7 @@ import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
+import { systemClock } from './clock.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -56,7 +57,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.runWorker) worker = await startWorker({ db, config, logger });
+    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock });
     const w = worker;
     app = await buildApp({ db, config, logger, wakeWorker: w ? () => w.wake() : undefined });
     const address = await app.listen({ port: config.port, host: config.host });
