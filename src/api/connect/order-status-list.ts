@@ -11,7 +11,7 @@ import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
 import { throwIfFailed } from '../validation/assert-valid.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.ts';
-import { CURSOR_CHARS, cursorCipherKey, decodeCursor, encodeCursor } from './order-cursor.ts';
+import { CURSOR_CHARS, cursorCipherKey, decodeCursor, encodeCursor } from '../order-cursor.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import { custom, gte, inList, integer, maxValue, readPath, string, toInteger, toJsonSchema, validateRules } from '../validation/rules.ts';
 import type { RulesTable } from '../validation/rules.ts';
