@@ -18,13 +18,24 @@ export interface Config {
   logLevel: string;
   /** Requests per minute per API token (SPEC §8: 240). */
   rateLimitPerMinute: number;
+  /** Failed authentications per minute per client address before it is answered 429 without a lookup. */
+  authFailuresPerMinute: number;
+  /**
+   * Fastify's `trustProxy`: whether (and which) proxies' X-Forwarded-For names the client address, so the
+   * per-address limit means one client behind a load balancer. false = the socket address.
+   */
+  trustProxy: boolean | number | string[];
   /** Largest accepted request body in bytes (SPEC §2.1: 1 MB). */
   bodyLimitBytes: number;
   /** How long a verified token stays cached in memory; a revoked token is refused within this time. */
   tokenCacheSeconds: number;
   /** How long an Idempotency-Key is remembered (SPEC §2.1: at least 24 h). */
   idempotencyTtlHours: number;
-  /** Create a demo merchant on first start with an empty database, and print its token. */
+  /**
+   * Create a demo merchant on first start with an empty database, and print its token. Defaults to on
+   * only for the embedded database: against a PostgreSQL server (production) it would be a live
+   * merchant whose token lands in the logs.
+   */
   demoMerchant: boolean;
   /** Run the background worker inside `efaktura serve`. */
   runWorker: boolean;
@@ -55,10 +66,16 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_DB_POOL_SIZE', default: '8', description: 'connections to a PostgreSQL server (more than 2–4 per CPU core only adds queueing; see docs/benchmarks.md)' },
   { env: 'LOG_LEVEL', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
   { env: 'EFAKTURA_RATE_LIMIT', default: '240', description: 'requests per minute per API token' },
+  { env: 'EFAKTURA_AUTH_FAILURE_LIMIT', default: '60', description: 'failed authentications per minute per client address; more answer 429 without a token lookup' },
+  { env: 'EFAKTURA_TRUST_PROXY', default: '0', description: 'trust X-Forwarded-For from proxies: 0 = no, true = any, a number = that many hops, or comma-separated proxy addresses/CIDRs' },
   { env: 'EFAKTURA_BODY_LIMIT', default: '1048576', description: 'largest request body in bytes' },
   { env: 'EFAKTURA_TOKEN_CACHE_SECONDS', default: '5', description: 'seconds a verified token is cached; revocation takes effect within this time' },
   { env: 'EFAKTURA_IDEMPOTENCY_TTL_HOURS', default: '24', description: 'hours an Idempotency-Key is remembered' },
-  { env: 'EFAKTURA_DEMO_MERCHANT', default: '1', description: 'create and print a demo merchant on first start with an empty database' },
+  {
+    env: 'EFAKTURA_DEMO_MERCHANT',
+    default: '',
+    description: 'create and print a demo merchant on first start with an empty database (unset: 1 on the embedded database, 0 with DATABASE_URL)',
+  },
   { env: 'EFAKTURA_WORKER', default: '1', description: 'run the background worker inside `efaktura serve`' },
   { env: 'EFAKTURA_ADMIN_TOKEN', default: '', description: 'operator token for /api/v1/admin/… (empty = only tokens made with the CLI)' },
   { env: 'EFAKTURA_CALLBACK_RETRY_SCHEDULE', default: '0,5,300,1800,7200,18000,36000,36000,50400,72000,86400', description: 'seconds to wait before each callback attempt' },
@@ -103,8 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
   const scheduleRaw = get('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
-  const callbackRetrySchedule = scheduleRaw.split(',').map((s) => Number(s.trim()));
-  if (callbackRetrySchedule.length === 0 || callbackRetrySchedule.some((n) => !Number.isFinite(n) || n < 0)) {
+  const scheduleParts = scheduleRaw.split(',').map((s) => s.trim());
+  const callbackRetrySchedule = scheduleParts.map(Number);
+  // Each entry must be written out: Number('') is 0, so "5,,10" would silently mean 5,0,10.
+  if (scheduleParts.some((part) => !/^\d+(\.\d+)?$/.test(part))) {
     problems.push(`EFAKTURA_CALLBACK_RETRY_SCHEDULE must be comma-separated seconds ≥ 0 (got "${scheduleRaw}")`);
   }
 
@@ -116,10 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: int('EFAKTURA_DB_POOL_SIZE', 1, 1000),
     logLevel,
     rateLimitPerMinute: int('EFAKTURA_RATE_LIMIT', 1, 1_000_000_000),
+    authFailuresPerMinute: int('EFAKTURA_AUTH_FAILURE_LIMIT', 1, 1_000_000_000),
+    trustProxy: parseTrustProxy(get('EFAKTURA_TRUST_PROXY'), problems),
     bodyLimitBytes: int('EFAKTURA_BODY_LIMIT', 1024, 100 * 1024 * 1024),
     tokenCacheSeconds: int('EFAKTURA_TOKEN_CACHE_SECONDS', 0, 3600),
     idempotencyTtlHours: int('EFAKTURA_IDEMPOTENCY_TTL_HOURS', 24, 24 * 365),
-    demoMerchant: bool('EFAKTURA_DEMO_MERCHANT'),
+    demoMerchant: get('EFAKTURA_DEMO_MERCHANT') === '' ? databaseUrl === null : bool('EFAKTURA_DEMO_MERCHANT'),
     runWorker: bool('EFAKTURA_WORKER'),
     adminToken: get('EFAKTURA_ADMIN_TOKEN') || null,
     callbackRetrySchedule,
@@ -135,4 +156,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return config;
+}
+
+/**
+ * EFAKTURA_TRUST_PROXY: `0`/`false` (default) uses the socket address; `true` trusts any proxy; a whole
+ * number trusts that many hops; anything else is a comma-separated list of proxy addresses or CIDRs.
+ */
+export function parseTrustProxy(raw: string, problems: string[]): boolean | number | string[] {
+  const text = raw.trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(text)) return false;
+  if (['true', 'yes', 'on'].includes(text)) return true;
+  if (/^\d{1,3}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => !/^[0-9a-f:.]+(\/\d{1,3})?$/.test(entry))) {
+    problems.push(`EFAKTURA_TRUST_PROXY must be 0, true, a hop count or comma-separated addresses/CIDRs (got "${raw}")`);
+    return false;
+  }
+  return entries;
 }

@@ -13,6 +13,7 @@ import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
+import { systemClock } from './clock.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -40,7 +41,7 @@ export async function openAndMigrate(config: Config, logger: Logger): Promise<Db
   return db;
 }
 
-/** Creates the demo merchant when the database has none (first start). */
+/** Creates the demo merchant when the database has none (first start); only when `config.demoMerchant`. */
 export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
   return db.transaction(async (tx) => {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
@@ -56,7 +57,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.runWorker) worker = await startWorker({ db, config, logger });
+    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock });
     const w = worker;
     app = await buildApp({ db, config, logger, wakeWorker: w ? () => w.wake() : undefined });
     const address = await app.listen({ port: config.port, host: config.host });
@@ -85,6 +86,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 }
 
+export interface RunningWorker {
+  db: Db;
+  stop(): Promise<void>;
+}
+
+/** `efaktura worker`: the background worker without HTTP, for scaling out against one PostgreSQL. */
+export async function startWorkerOnly(config: Config, logger: Logger): Promise<RunningWorker> {
+  const db = await openAndMigrate(config, logger);
+  let worker: Worker;
+  try {
+    worker = await startWorker({ db, config, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    db,
+    stop() {
+      stopping ??= worker.stop().then(() => db.close());
+      return stopping;
+    },
+  };
+}
+
 export function demoBanner(demo: DemoMerchant, url: string): string {
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
@@ -105,6 +131,8 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     curl,
     '',
     ` API docs: ${url}/docs`,
+    ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',
+    ' (it is off by default with DATABASE_URL).',
     '================================================================================',
     '',
   ].join('\n');

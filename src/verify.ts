@@ -29,6 +29,17 @@ export type VerifyCallbackResult =
   | { ok: true; orderUuid: string; status: string; timestamp: number }
   | { ok: false; reason: 'missing-checksum' | 'bad-checksum' | 'stale' | 'malformed' };
 
+/** Order ids as efaktura (and FPGO Connect) issue them: `ODR` and ten digits. */
+const ORDER_UUID = /^ODR\d{10}$/;
+
+/**
+ * Every order status a callback can report (SPEC §3). Written out here because this file must stand alone;
+ * a test keeps it equal to the server's list.
+ */
+export const CALLBACK_STATUSES: readonly string[] = [
+  'SENT', 'INVOICED', 'PURRING', 'INKASSO', 'PAID', 'CANCELLED', 'REFUNDED', 'PARTIAL REFUNDED',
+];
+
 /** Each attempt is signed with a fresh timestamp, so a short window costs nothing and stops replays. */
 export const DEFAULT_CALLBACK_MAX_AGE_SECONDS = 300;
 
@@ -57,10 +68,16 @@ export function verifyCallback(
     return { ok: false, reason: 'bad-checksum' };
   }
 
+  // The checksum joins values without separators, so a valid checksum alone does not prove where one
+  // value ends: only values of the exact documented shapes are believed.
   const orderUuid = single(pairs, 'orderUuid');
   const status = single(pairs, 'status');
   const timestampText = single(pairs, 'timestamp');
-  if (!orderUuid || !status || !timestampText || !/^\d{1,15}$/.test(timestampText)) {
+  if (
+    orderUuid === null || !ORDER_UUID.test(orderUuid) ||
+    status === null || !CALLBACK_STATUSES.includes(status) ||
+    timestampText === null || !/^\d{1,15}$/.test(timestampText)
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   const timestamp = Number(timestampText);

@@ -14,4 +14,6 @@ export interface AppDeps {
 
 export interface RouteContext extends AppDeps {
   auth: Authenticator;
+  /** The shared secret (migration 003) that keys the `next_cursor` of order listings; the same on every API node. */
+  cursorSecret: Buffer;
 }

@@ -15,6 +15,8 @@ export const ERROR_CATALOGUE = {
   requestProductIdNotAvailable: { status: 400, statusMessage: 'Conflict of Business Logic' },
   // Beyond the docs: an issued invoice is corrected only by a credit note (bokføringsforskriften).
   creditNoteRequired: { status: 400, statusMessage: 'Conflict of Business Logic' },
+  // Beyond the docs: a URL Fastify cannot decode (a bad percent-encoding).
+  malformedUrl: { status: 400, statusMessage: 'Bad Request' },
   unauthenticated: { status: 401, statusMessage: 'Unauthorized' },
   forbidden: { status: 403, statusMessage: 'Forbidden' },
   orderNotFound: { status: 404, statusMessage: 'Not Found' },
@@ -24,6 +26,8 @@ export const ERROR_CATALOGUE = {
   // Beyond the docs (SPEC §2.1): a retry while the first request with its key is still running.
   idempotencyKeyInProgress: { status: 409, statusMessage: 'Conflict' },
   payloadTooLarge: { status: 413, statusMessage: 'Payload Too Large' },
+  // Beyond the docs: a path parameter over Fastify's length limit; no valid id is that long.
+  uriTooLong: { status: 414, statusMessage: 'URI Too Long' },
   unsupportedMediaType: { status: 415, statusMessage: 'Unsupported Media Type' },
   payloadValidationErrors: { status: 417, statusMessage: 'Client Error' },
   // Beyond the docs (SPEC §2.1): the same Idempotency-Key with a different body.

@@ -4,35 +4,29 @@
  *   efaktura callbacks list [--order UUID] [--status STATE] [--limit N] [--json]
  *   efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME [--json]
  */
-import { parseArgs } from 'node:util';
-import type { Config } from '../config.ts';
 import type { Db } from '../store/db/db.ts';
 import { CALLBACK_STATES, listCallbackEvents, redeliverCallbacks, type CallbackEventView, type CallbackState, type RedeliverTarget } from '../store/callback-outbox.ts';
 import { ORDER_UUID_PATTERN } from '../domain/orders/ids.ts';
 import { parseInstant } from '../domain/time/instant.ts';
+import { parseCommandLine } from './args.ts';
 import { UsageError } from './errors.ts';
+
+/** Opens the database for the command once its flags are known to be good. */
+type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 
 const LIST_USAGE = `usage: efaktura callbacks list [--order UUID] [--status ${CALLBACK_STATES.join('|')}] [--limit N] [--json]`;
 const REDELIVER_USAGE = 'usage: efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME (ISO 8601 with zone, or Unix seconds) [--json]';
 const MAX_LIMIT = 1000;
 
-export async function runCallbacksCommand(db: Db, _config: Config, args: string[]): Promise<number> {
+export async function runCallbacksCommand(withDb: WithDb, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'list') return listCommand(db, rest);
-  if (sub === 'redeliver') return redeliverCommand(db, rest);
+  if (sub === 'list') return listCommand(withDb, rest);
+  if (sub === 'redeliver') return redeliverCommand(withDb, rest);
   throw new UsageError(`usage: efaktura callbacks list|redeliver …\n  ${LIST_USAGE}\n  ${REDELIVER_USAGE}`);
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>, usage: string) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${usage}`);
-  }
-}
-
-async function listCommand(db: Db, args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+async function listCommand(withDb: WithDb, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
     args,
     { order: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
     LIST_USAGE,
@@ -50,11 +44,13 @@ async function listCommand(db: Db, args: string[]): Promise<number> {
   if (!/^\d+$/.test(limitText ?? '1') || limit < 1 || limit > MAX_LIMIT) problems.push(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
   if (problems.length > 0) throw new UsageError(`${problems.join('\n')}\n${LIST_USAGE}`);
 
-  const events = await listCallbackEvents(db, {
+  const events = await withDb((db) =>
+    listCallbackEvents(db, {
     ...(order !== undefined ? { orderUuid: order } : {}),
     ...(status !== undefined ? { state: status as CallbackState } : {}),
-    limit,
-  });
+      limit,
+    }),
+  );
   if (values.json) process.stdout.write(`${JSON.stringify(events)}\n`);
   else process.stdout.write(events.length === 0 ? 'No callbacks.\n' : `${table(events)}\n`);
   return 0;
@@ -80,8 +76,8 @@ function table(events: readonly CallbackEventView[]): string {
   return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
-async function redeliverCommand(db: Db, args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+async function redeliverCommand(withDb: WithDb, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
     args,
     { order: { type: 'string' }, 'failed-since': { type: 'string' }, json: { type: 'boolean' } },
     REDELIVER_USAGE,
@@ -113,7 +109,7 @@ async function redeliverCommand(db: Db, args: string[]): Promise<number> {
     described = `failed callbacks since ${since.toISOString()}`;
   }
 
-  const redelivered = await redeliverCallbacks(db, target);
+  const redelivered = await withDb((db) => redeliverCallbacks(db, target));
   if (redelivered.length === 0) {
     process.stderr.write(`efaktura: no callback to redeliver for ${described} (unknown, or still pending).\n`);
     return 1;

@@ -1,34 +1,27 @@
 /**
- * Callback delivery (SPEC §4): claims due events from the outbox, sends each as a signed HTTP GET,
- * records every attempt and schedules the retry. At-least-once: an event is marked delivered only
- * after a 2xx, and a worker that dies mid-attempt leaves a lease that another worker takes over.
+ * Callback delivery (SPEC §4) as a queue of the runner: claims due events from the outbox, sends each as
+ * a signed HTTP GET, records every attempt (fenced by the claim's lease) and schedules the retry.
+ * At-least-once: an event is marked delivered only after a 2xx, and a worker that dies mid-attempt
+ * leaves a lease that another worker takes over.
  *
- * Wake-ups: after a local commit (`wake()`), on NOTIFY from other processes (PostgreSQL server), when
- * an attempt finishes (the order's next event may now go), and on a timer for retries that fall due.
- * Concurrency is capped in total and per host, so one slow merchant endpoint cannot starve the rest.
+ * Concurrency is capped per worker and per host (in the claim's SQL, over all workers), so one slow
+ * merchant endpoint cannot starve the rest.
  */
+import { systemClock } from '../clock.ts';
 import { buildCallbackUrl } from '../domain/callbacks/signature.ts';
 import { formatOre } from '../domain/money/money.ts';
 import {
   CALLBACK_CHANNEL,
   claimDueCallbacks,
   recordCallbackAttempt,
-  releaseCallback,
   secondsUntilNextCallback,
   type ClaimedCallback,
 } from '../store/callback-outbox.ts';
 import { createCallbackAgents, sendCallback, type CallbackAttempt } from '../adapters/http-out/send.ts';
-import type { WorkerDeps } from './types.ts';
+import type { Queue, WorkerDeps } from './types.ts';
 
-export interface CallbackDelivery {
-  wake(): void;
-  stop(): Promise<void>;
-}
-
-/** The longest a worker sleeps when it knows of no due event; NOTIFY and wake() cut it short. */
-const IDLE_POLL_MS = 1000;
-const CLAIM_BATCH = 100;
-const ERROR_BACKOFF_MS = 1000;
+/** The lease outlives one attempt (bounded by the timeout) plus recording it, by this margin. */
+const LEASE_MARGIN_SECONDS = 5;
 
 /**
  * Seconds to wait after the `attemptsMade`-th failed attempt, or null when the schedule is exhausted.
@@ -38,40 +31,17 @@ export function retryDelayAfter(attemptsMade: number, schedule: readonly number[
   return attemptsMade < schedule.length ? schedule[attemptsMade]! : null;
 }
 
-export async function startCallbackDelivery(deps: WorkerDeps): Promise<CallbackDelivery> {
+export function callbackQueue(deps: WorkerDeps): Queue<ClaimedCallback> {
   const { db, config } = deps;
+  const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ component: 'callbacks' });
   const agents = createCallbackAgents(config.allowPrivateCallbacks, config.callbackPerHostConcurrency);
-  // The lease outlives one attempt (bounded by the timeout) plus recording it; after a crash the
-  // events a dead worker held go out again once it runs out.
-  const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + 5;
-  const perHost = new Map<string, number>();
-  const running = new Set<Promise<void>>();
-  let stopped = false;
+  // After a crash the events a dead worker held go out again once this runs out.
+  const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + LEASE_MARGIN_SECONDS;
+  const firstDelaySeconds = config.callbackRetrySchedule[0] ?? 0;
 
-  let wakeRequested = false;
-  let wakeUp: (() => void) | null = null;
-  const wake = () => {
-    wakeRequested = true;
-    wakeUp?.();
-  };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || stopped) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
-
-  const unlisten = await db.listen(CALLBACK_CHANNEL, wake);
-
-  async function deliver(event: ClaimedCallback): Promise<void> {
-    let url = event.callbackUrl;
-    let result: CallbackAttempt;
+  async function attempt(event: ClaimedCallback): Promise<{ url: string; result: CallbackAttempt }> {
+    let url: string;
     try {
       url = buildCallbackUrl(
         event.callbackUrl,
@@ -81,84 +51,58 @@ export async function startCallbackDelivery(deps: WorkerDeps): Promise<CallbackD
           createdAt: Math.floor(event.createdAt.getTime() / 1000),
           paymentMethod: 'efaktura',
           amount: formatOre(event.grandTotalOre),
-          timestamp: Math.floor(Date.now() / 1000),
+          timestamp: Math.floor(clock.now().getTime() / 1000),
         },
         event.callbackSecret,
       );
-      result = await sendCallback(url, {
-        timeoutMs: config.callbackTimeoutMs,
-        allowPrivate: config.allowPrivateCallbacks,
-        agents,
-        headers: { 'efaktura-event-id': event.eventId, 'user-agent': 'efaktura-callbacks/1' },
-      });
     } catch (error) {
-      result = { outcome: 'refused', httpStatus: null, latencyMs: 0, error: String((error as Error)?.message ?? error).slice(0, 500) };
+      // Only a URL that cannot be parsed is refused for good (review m6); anything else is our bug, and a
+      // retry after the fix must still deliver the callback.
+      const message = String((error as Error)?.message ?? error).slice(0, 500);
+      const badUrl = (error as { code?: unknown })?.code === 'ERR_INVALID_URL';
+      if (!badUrl) log.error({ err: error, eventId: event.eventId }, 'could not build the callback URL');
+      return { url: event.callbackUrl, result: { outcome: badUrl ? 'refused' : 'failed', httpStatus: null, latencyMs: 0, error: message } };
     }
-    const delay = result.outcome === 'failed' ? retryDelayAfter(event.attempts + 1, config.callbackRetrySchedule) : null;
-    try {
-      const state = await recordCallbackAttempt(db, event.id, { url, ...result }, delay);
-      const entry = { eventId: event.eventId, orderUuid: event.orderUuid, status: event.status, outcome: result.outcome, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs), state };
-      if (result.outcome === 'delivered') log.debug(entry, 'callback delivered');
-      else log.warn({ ...entry, error: result.error, retryInSeconds: delay }, 'callback not delivered');
-    } catch (error) {
-      // The attempt is not recorded; the lease runs out and the event is sent again (at-least-once).
-      log.error({ err: error, eventId: event.eventId }, 'could not record callback attempt');
-    }
-  }
-
-  function start(event: ClaimedCallback): void {
-    perHost.set(event.host, (perHost.get(event.host) ?? 0) + 1);
-    const task = deliver(event).finally(() => {
-      const left = (perHost.get(event.host) ?? 1) - 1;
-      if (left <= 0) perHost.delete(event.host);
-      else perHost.set(event.host, left);
-      running.delete(task);
-      wake(); // a slot is free, and this order's next event may now be due
+    const result = await sendCallback(url, {
+      timeoutMs: config.callbackTimeoutMs,
+      allowPrivate: config.allowPrivateCallbacks,
+      agents,
+      headers: {
+        'efaktura-event-id': event.eventId,
+        // Lets a merchant tell an old event sent again (redelivery) from a newer one (review m8).
+        'efaktura-event-created-at': event.eventCreatedAt.toISOString(),
+      },
     });
-    running.add(task);
+    return { url, result };
   }
 
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      wakeRequested = false;
-      let waitMs = IDLE_POLL_MS;
-      try {
-        const capacity = Math.min(CLAIM_BATCH, config.callbackConcurrency - running.size);
-        if (capacity > 0) {
-          const busy = [...perHost].filter(([, n]) => n >= config.callbackPerHostConcurrency).map(([host]) => host);
-          const claimed = await claimDueCallbacks(db, capacity, leaseSeconds, busy);
-          for (const event of claimed) {
-            if ((perHost.get(event.host) ?? 0) >= config.callbackPerHostConcurrency) {
-              await releaseCallback(db, event.id);
-              continue;
-            }
-            start(event);
-          }
-          if (claimed.length === capacity) continue; // there may be more due right now
-          if (claimed.length === 0 && running.size === 0) {
-            const next = await secondsUntilNextCallback(db);
-            if (next !== null) waitMs = Math.min(IDLE_POLL_MS, Math.max(10, next * 1000));
-          }
-        }
-      } catch (error) {
-        if (stopped) break;
-        log.error({ err: error }, 'callback worker could not claim work');
-        waitMs = ERROR_BACKOFF_MS;
-      }
-      await sleep(waitMs);
-    }
-  }
-
-  const looping = loop();
   return {
-    wake,
-    async stop() {
-      stopped = true;
-      wake();
-      await looping;
-      await Promise.allSettled([...running]);
-      await unlisten().catch(() => {});
-      agents.destroy();
+    name: 'callbacks',
+    concurrency: config.callbackConcurrency,
+    channel: CALLBACK_CHANNEL,
+    claim: (limit, now) =>
+      claimDueCallbacks(db, { limit, leaseSeconds, perHostQuota: config.callbackPerHostConcurrency, firstDelaySeconds, now }),
+    secondsUntilDue: (now) => secondsUntilNextCallback(db, now, firstDelaySeconds),
+    async run(event) {
+      // A worker that stalled between claim and send (GC, a slow pool) may already have lost the event to
+      // another worker; sending now could overtake that worker's delivery of the order's next event.
+      if (clock.now() >= event.leaseUntil) {
+        log.warn({ eventId: event.eventId }, 'callback lease ran out before sending; left to the next claim');
+        return;
+      }
+      const { url, result } = await attempt(event);
+      const delay = result.outcome === 'failed' ? retryDelayAfter(event.attempts + 1, config.callbackRetrySchedule) : null;
+      try {
+        const state = await recordCallbackAttempt(db, event.id, { url, ...result }, delay, { leaseToken: event.leaseToken, now: clock.now() });
+        const entry = { eventId: event.eventId, orderUuid: event.orderUuid, status: event.status, outcome: result.outcome, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs) };
+        if (state === null) log.warn(entry, 'stale callback result dropped: the lease went to another worker');
+        else if (result.outcome === 'delivered') log.debug({ ...entry, state }, 'callback delivered');
+        else log.warn({ ...entry, state, error: result.error, retryInSeconds: delay }, 'callback not delivered');
+      } catch (error) {
+        // The attempt is not recorded; the lease runs out and the event is sent again (at-least-once).
+        log.error({ err: error, eventId: event.eventId }, 'could not record callback attempt');
+      }
     },
+    close: () => agents.destroy(),
   };
 }

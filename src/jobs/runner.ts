@@ -1,46 +1,219 @@
 /**
- * The background worker: runs inside `efaktura serve` and standalone as `efaktura worker`. It wakes
- * on commit (in process, or LISTEN/NOTIFY on a PostgreSQL server) and on a timer, and runs each job
- * that claims its work from the database with FOR UPDATE SKIP LOCKED, so any number of workers can
- * share one database (SPEC §8).
+ * The background runner: one loop, many kinds. It runs inside `efaktura serve` and standalone as
+ * `efaktura worker`, and claims work from the database with FOR UPDATE SKIP LOCKED and a fenced lease
+ * (store/jobs.ts), so any number of runners can share one database (SPEC §8).
+ *
+ * Wake-ups: after a local commit (`wake()`), on NOTIFY from other processes, when an item finishes (a
+ * slot is free and the next item of its ordering key may be due), and on a timer for the earliest
+ * runnable item. Idle waits are floored (review M3): new work always comes with a wake-up, so a short
+ * timer would only poll for nothing.
  */
-import type { WorkerDeps } from './types.ts';
-import { expireIdempotencyKeys } from '../store/orders.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Queryable } from '../store/db/db.ts';
+import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, type ClaimedJob } from '../store/jobs.ts';
+import { callbackQueue } from './callbacks.ts';
+import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
+import {
+  FinalJobError,
+  LeaseLostError,
+  type JobHandler,
+  type JobKindOptions,
+  type Queue,
+  type WorkerDeps,
+} from './types.ts';
 export type { WorkerDeps } from './types.ts';
-import { startCallbackDelivery, type CallbackDelivery } from './callbacks.ts';
 
+/** The longest the loop sleeps; NOTIFY and wake() cut it short, this only catches missed wake-ups. */
+const IDLE_MAX_MS = 1000;
+/** The shortest idle sleep: work due "now" that could not be claimed (a host at its quota) waits this. */
+const IDLE_MIN_MS = 250;
+const CLAIM_BATCH = 100;
+const ERROR_BACKOFF_MS = 1000;
+const DEFAULT_JOB_RETRY_SCHEDULE = [5, 30, 300, 1800, 3600];
+
+export interface Runner {
+  /** Adds a source of work; call before `start()`. */
+  addQueue<T>(queue: Queue<T>): void;
+  /** Runs jobs of `kind` from the `jobs` table with `handler`; call before `start()`. */
+  register(kind: string, handler: JobHandler, options?: JobKindOptions): void;
+  start(): Promise<void>;
+  /** Look for work now (called after a commit that added some). */
+  wake(): void;
+  /** Stops claiming, waits for the items in flight to finish, stops listening. */
+  stop(): Promise<void>;
+}
+
+export function createRunner(deps: WorkerDeps): Runner {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger.child({ component: 'runner' });
+  const queues: Array<{ queue: Queue<unknown>; running: Set<Promise<void>> }> = [];
+  let stopped = false;
+  let looping: Promise<void> | null = null;
+  const unlisteners: Array<() => Promise<void>> = [];
+
+  let wakeRequested = false;
+  let wakeUp: (() => void) | null = null;
+  const wake = () => {
+    wakeRequested = true;
+    wakeUp?.();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  function start<T>(entry: { queue: Queue<T>; running: Set<Promise<void>> }, item: T): void {
+    const task = entry.queue
+      .run(item)
+      .catch((error) => log.error({ err: error, queue: entry.queue.name }, 'job run threw'))
+      .finally(() => {
+        entry.running.delete(task);
+        wake();
+      });
+    entry.running.add(task);
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      wakeRequested = false;
+      let waitMs = IDLE_MAX_MS;
+      try {
+        const now = clock.now();
+        let full = false;
+        let claimedAny = false;
+        for (const entry of queues) {
+          const free = Math.min(CLAIM_BATCH, entry.queue.concurrency - entry.running.size);
+          if (free <= 0) continue;
+          const items = await entry.queue.claim(free, now);
+          for (const item of items) start(entry, item);
+          claimedAny ||= items.length > 0;
+          full ||= items.length === free;
+        }
+        if (full) continue; // there may be more due right now
+        if (!claimedAny) {
+          let next: number | null = null;
+          for (const entry of queues) {
+            if (entry.running.size > 0) continue; // a finishing item wakes us; no need to ask the database
+            const due = await entry.queue.secondsUntilDue(now);
+            if (due !== null) next = next === null ? due : Math.min(next, due);
+          }
+          if (next !== null) waitMs = Math.min(IDLE_MAX_MS, Math.max(IDLE_MIN_MS, next * 1000));
+        }
+      } catch (error) {
+        if (stopped) break;
+        log.error({ err: error }, 'runner could not claim work');
+        waitMs = ERROR_BACKOFF_MS;
+      }
+      await sleep(waitMs);
+    }
+  }
+
+  return {
+    addQueue(queue) {
+      queues.push({ queue: queue as Queue<unknown>, running: new Set() });
+    },
+    register(kind, handler, options = {}) {
+      queues.push({ queue: jobQueue(deps, clock, kind, handler, options) as Queue<unknown>, running: new Set() });
+    },
+    async start() {
+      const channels = new Set(queues.map((e) => e.queue.channel));
+      for (const channel of channels) {
+        unlisteners.push(
+          await deps.db.listen(channel, wake, {
+            onDown: (error) => log.warn({ err: error, channel }, 'LISTEN connection lost; reconnecting (polling meanwhile)'),
+            onUp: () => log.info({ channel }, 'LISTEN connection restored'),
+          }),
+        );
+      }
+      looping = loop();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      wake();
+      await looping;
+      await Promise.allSettled(queues.flatMap((e) => [...e.running]));
+      await Promise.allSettled(unlisteners.map((u) => u()));
+      for (const e of queues) e.queue.close?.();
+    },
+  };
+}
+
+/** Seconds to wait after the `failures`-th failure (1-based), or null when the schedule is exhausted. */
+export function jobRetryDelay(failures: number, schedule: readonly number[]): number | null {
+  return failures <= schedule.length ? schedule[failures - 1]! : null;
+}
+
+/** The `jobs` table, one kind, as a queue of the runner. */
+function jobQueue(deps: WorkerDeps, clock: Clock, kind: string, handler: JobHandler, options: JobKindOptions): Queue<ClaimedJob> {
+  const { db } = deps;
+  const log = deps.logger.child({ component: 'jobs', kind });
+  const leaseSeconds = options.leaseSeconds ?? 60;
+  const schedule = options.retrySchedule ?? DEFAULT_JOB_RETRY_SCHEDULE;
+  return {
+    name: kind,
+    concurrency: options.concurrency ?? 1,
+    channel: JOBS_CHANNEL,
+    claim: (limit, now) => claimJobs(db, { kind, limit, leaseSeconds, now, perKeyQuota: options.perKeyConcurrency ?? null }),
+    secondsUntilDue: (now) => secondsUntilNextJob(db, kind, now),
+    async run(job) {
+      let completed = false;
+      const complete = async (tx: Queryable) => {
+        if (!(await completeJob(tx, job, clock.now()))) throw new LeaseLostError(`job ${job.id} (${kind}) is no longer leased to this worker`);
+        completed = true;
+      };
+      try {
+        await handler({ job, clock, complete });
+        if (!completed && !(await completeJob(db, job, clock.now()))) {
+          log.warn({ jobId: job.id }, 'stale job result dropped: the lease was lost before the job finished');
+        }
+      } catch (error) {
+        if (error instanceof LeaseLostError) {
+          log.warn({ jobId: job.id }, 'stale job result dropped: the lease was lost before the job finished');
+          return;
+        }
+        // Only a failure the handler marks final is final; anything else, a programming error included,
+        // is retried (review m6), and shows up in the log and `last_error` meanwhile.
+        const delay = error instanceof FinalJobError ? null : jobRetryDelay(job.attempts + 1, schedule);
+        const message = String((error as Error)?.stack ?? error);
+        const state = await failJob(db, job, { now: clock.now(), error: message, retryDelaySeconds: delay });
+        if (state === null) log.warn({ jobId: job.id, err: error }, 'stale job result dropped: the lease was lost before the job failed');
+        else log.warn({ jobId: job.id, err: error, state, retryInSeconds: delay }, 'job failed');
+      }
+    },
+  };
+}
 
 export interface Worker {
   /** Look for work now (called after a commit that added some). */
   wake(): void;
   stop(): Promise<void>;
-  readonly callbacks: CallbackDelivery;
+  readonly runner: Runner;
 }
 
-const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
-
+/** The runner with every job kind of efaktura: callbacks and housekeeping. */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
-  const log = deps.logger.child({ component: 'worker' });
-  const callbacks = await startCallbackDelivery(deps);
+  const runner = createRunner(deps);
+  runner.addQueue(callbackQueue(deps));
+  runner.register(...housekeepingKind(deps));
+  await runner.start();
+  await scheduleHousekeeping(deps).catch((error) =>
+    deps.logger.warn({ err: error }, 'could not schedule housekeeping'),
+  );
+  return { runner, wake: runner.wake, stop: runner.stop };
+}
 
-  const housekeeping = async () => {
-    try {
-      const dropped = await expireIdempotencyKeys(deps.db, deps.config.idempotencyTtlHours);
-      if (dropped > 0) log.info({ dropped }, 'expired idempotency keys');
-    } catch (error) {
-      log.warn({ err: error }, 'housekeeping failed');
-    }
-  };
-  const housekeepingTimer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
-  housekeepingTimer.unref();
-  void housekeeping();
-
-  return {
-    callbacks,
-    wake: () => callbacks.wake(),
-    async stop() {
-      clearInterval(housekeepingTimer);
-      await callbacks.stop();
-    },
-  };
+/** A runner that only delivers callbacks (tests, benchmarks). */
+export async function startCallbackDelivery(deps: WorkerDeps): Promise<Runner> {
+  const runner = createRunner(deps);
+  runner.addQueue(callbackQueue(deps));
+  await runner.start();
+  return runner;
 }

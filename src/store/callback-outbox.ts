@@ -5,6 +5,7 @@
  * an event whose worker died is taken over once its lease runs out (at-least-once delivery).
  */
 import type { Queryable } from './db/db.ts';
+import { fence, claimCtes, nextDueSql, secondsFrom, type Lease, type QueueTable } from './jobs.ts';
 
 /** NOTIFY channel that wakes workers after a commit that added callback work. */
 export const CALLBACK_CHANNEL = 'efaktura_callbacks';
@@ -37,9 +38,22 @@ export function hostOf(url: string): string {
   }
 }
 
-/** A claimed event with everything needed to build its URL. */
-export interface ClaimedCallback {
-  id: number;
+/**
+ * The outbox as a queue (see jobs.ts): the order is the ordering key (callbacks of one order go out one at
+ * a time, in the order of the changes), the host the concurrency key. The extra parameter is the first
+ * entry of the retry schedule, the wait before the first attempt (review m7).
+ */
+export const CALLBACK_QUEUE: QueueTable = {
+  table: 'callback_events',
+  dueAt: (p) => `(e.next_attempt_at + CASE WHEN e.attempts = 0 THEN make_interval(secs => ${p}::float8) ELSE interval '0' END)`,
+  scope: () => 'TRUE',
+  orderBy: 'next_attempt_at',
+  orderingKey: 'order_id',
+  concurrencyKey: 'host',
+};
+
+/** A claimed event with everything needed to build its URL, and its lease. */
+export interface ClaimedCallback extends Lease {
   eventId: string;
   orderId: number;
   orderUuid: string;
@@ -47,24 +61,26 @@ export interface ClaimedCallback {
   host: string;
   attempts: number;
   callbackUrl: string;
+  /** When the order was created (the `createdAt` parameter). */
   createdAt: Date;
+  /** When the status change happened (the `efaktura-event-created-at` header). */
+  eventCreatedAt: Date;
   grandTotalOre: number;
   callbackSecret: string;
 }
 
 /**
- * Claims up to `limit` due events, skipping hosts in `busyHosts`. Per order, only the oldest pending
- * event is eligible: a later change waits until the earlier one is delivered or has failed for good,
- * so callbacks of one order arrive in the order the changes happened.
+ * Claims up to `limit` due events. Per order only the oldest pending event is eligible, and per host at
+ * most `perHostQuota` events are leased at once (counted over every worker, in SQL).
  */
 export async function claimDueCallbacks(
   db: Queryable,
-  limit: number,
-  leaseSeconds: number,
-  busyHosts: readonly string[],
+  o: { limit: number; leaseSeconds: number; perHostQuota: number; firstDelaySeconds: number; now: Date },
 ): Promise<ClaimedCallback[]> {
   const rows = await db.query<{
     id: number;
+    lease_token: string;
+    lease_until: Date;
     event_id: string;
     order_id: number;
     order_uuid: string;
@@ -73,34 +89,22 @@ export async function claimDueCallbacks(
     attempts: number;
     callback_url: string;
     created_at: Date;
+    event_created_at: Date;
     grand_total_ore: number;
     callback_secret: string;
   }>({
     name: 'claim_due_callbacks',
-    text: `WITH due AS (
-             SELECT e.id FROM callback_events e
-             WHERE e.state = 'pending' AND e.next_attempt_at <= now()
-               AND (e.lease_until IS NULL OR e.lease_until < now())
-               AND e.host <> ALL($3::text[])
-               AND NOT EXISTS (
-                 SELECT 1 FROM callback_events p
-                 WHERE p.order_id = e.order_id AND p.state = 'pending' AND p.id < e.id)
-             ORDER BY e.next_attempt_at, e.id
-             LIMIT $1
-             FOR UPDATE SKIP LOCKED
-           ), leased AS (
-             UPDATE callback_events c SET lease_until = now() + make_interval(secs => $2)
-             FROM due WHERE c.id = due.id
-             RETURNING c.id, c.event_id, c.order_id, c.merchant_id, c.status, c.host, c.attempts
-           )
-           SELECT l.id, l.event_id, l.order_id, o.uuid AS order_uuid, l.status, l.host, l.attempts,
-                  o.callback_url, o.created_at, o.grand_total_ore, m.callback_secret
+    text: `WITH ${claimCtes(CALLBACK_QUEUE, 'c.id, c.lease_token, c.lease_until, c.event_id, c.order_id, c.merchant_id, c.status, c.host, c.attempts, c.created_at')}
+           SELECT l.id, l.lease_token, l.lease_until, l.event_id, l.order_id, o.uuid AS order_uuid, l.status, l.host, l.attempts,
+                  o.callback_url, o.created_at, l.created_at AS event_created_at, o.grand_total_ore, m.callback_secret
            FROM leased l JOIN orders o ON o.id = l.order_id JOIN merchants m ON m.id = l.merchant_id
            ORDER BY l.id`,
-    values: [limit, leaseSeconds, busyHosts],
+    values: [o.now, o.limit, o.leaseSeconds, o.perHostQuota, o.firstDelaySeconds],
   });
   return rows.map((r) => ({
     id: r.id,
+    leaseToken: r.lease_token,
+    leaseUntil: r.lease_until,
     eventId: r.event_id,
     orderId: r.order_id,
     orderUuid: r.order_uuid,
@@ -109,14 +113,10 @@ export async function claimDueCallbacks(
     attempts: r.attempts,
     callbackUrl: r.callback_url,
     createdAt: r.created_at,
+    eventCreatedAt: r.event_created_at,
     grandTotalOre: r.grand_total_ore,
     callbackSecret: r.callback_secret,
   }));
-}
-
-/** Gives a claimed event back untried (its host became busy before it could be sent). */
-export async function releaseCallback(db: Queryable, id: number): Promise<void> {
-  await db.query({ name: 'release_callback', text: 'UPDATE callback_events SET lease_until = NULL WHERE id = $1', values: [id] });
 }
 
 export interface AttemptRecord {
@@ -130,40 +130,42 @@ export interface AttemptRecord {
 /**
  * Records one attempt and moves the event on: delivered / gone / refused are final; a failure is
  * retried after `retryDelaySeconds`, or marked failed when that is null (schedule exhausted).
+ * Fenced (review M2): `lease` is the claim's; null records for an event nobody has claimed (operators,
+ * tests). Returns the new state, or null when nothing was written: the lease was lost to another worker
+ * or the event is already final, and this result must be dropped.
  */
 export async function recordCallbackAttempt(
   db: Queryable,
   id: number,
   attempt: AttemptRecord,
   retryDelaySeconds: number | null,
-): Promise<CallbackState> {
+  lease: { leaseToken: string; now: Date } | null = null,
+): Promise<CallbackState | null> {
   const state: CallbackState =
     attempt.outcome === 'failed' ? (retryDelaySeconds === null ? 'failed' : 'pending') : attempt.outcome;
-  await db.query({
+  const rows = await db.query<{ id: number }>({
     name: 'record_callback_attempt',
-    text: `WITH attempt AS (
-             INSERT INTO callback_attempts (event_id, url, http_status, latency_ms, outcome, error)
-             VALUES ($1, $2, $3, $4, $5, $6)
+    text: `WITH at AS (SELECT coalesce($10::timestamptz, now()) AS t), moved AS (
+             UPDATE callback_events SET
+               state = $7, attempts = attempts + 1, lease_token = NULL, lease_until = NULL, last_error = $6,
+               next_attempt_at = CASE WHEN $7 = 'pending' THEN (SELECT t FROM at) + make_interval(secs => $8) ELSE next_attempt_at END,
+               delivered_at = CASE WHEN $7 = 'delivered' THEN (SELECT t FROM at) ELSE delivered_at END
+             WHERE ${fence('$1', '$9')}
+             RETURNING id
            )
-           UPDATE callback_events SET
-             state = $7, attempts = attempts + 1, lease_until = NULL, last_error = $6,
-             next_attempt_at = CASE WHEN $7 = 'pending' THEN now() + make_interval(secs => $8) ELSE next_attempt_at END,
-             delivered_at = CASE WHEN $7 = 'delivered' THEN now() ELSE delivered_at END
-           WHERE id = $1`,
-    values: [id, attempt.url, attempt.httpStatus, Math.round(attempt.latencyMs), attempt.outcome, attempt.error, state, retryDelaySeconds ?? 0],
+           INSERT INTO callback_attempts (event_id, attempted_at, url, http_status, latency_ms, outcome, error)
+           SELECT moved.id, (SELECT t FROM at), $2, $3, $4, $5, $6 FROM moved
+           RETURNING event_id AS id`,
+    values: [id, attempt.url, attempt.httpStatus, Math.round(attempt.latencyMs), attempt.outcome, attempt.error, state, retryDelaySeconds ?? 0, lease?.leaseToken ?? null, lease?.now ?? null],
   });
-  return state;
+  return rows.length === 1 ? state : null;
 }
 
-/** Seconds until the earliest pending event is due (0 if one is due now), or null if none is pending. */
-export async function secondsUntilNextCallback(db: Queryable): Promise<number | null> {
-  const rows = await db.query<{ wait: number | null }>({
-    name: 'next_callback_due',
-    text: `SELECT EXTRACT(EPOCH FROM (min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) - now()))::float8 AS wait
-           FROM callback_events WHERE state = 'pending'`,
-  });
-  const wait = rows[0]?.wait;
-  return wait === null || wait === undefined ? null : Math.max(0, wait);
+/** Seconds until the earliest runnable event is due (0: now), or null if none is pending. */
+export async function secondsUntilNextCallback(db: Queryable, now: Date, firstDelaySeconds: number): Promise<number | null> {
+  return secondsFrom(
+    await db.query<{ wait: number | null }>({ name: 'next_callback_due', text: nextDueSql(CALLBACK_QUEUE), values: [now, firstDelaySeconds] }),
+  );
 }
 
 export interface CallbackEventView {
@@ -257,12 +259,12 @@ export async function redeliverCallbacks(
 ): Promise<string[]> {
   const where =
     'eventId' in target
-      ? { sql: `e.event_id::text = $1`, value: target.eventId }
+      ? { sql: `e.event_id = $1::uuid`, value: target.eventId }
       : 'orderUuid' in target
         ? { sql: `e.order_id = (SELECT id FROM orders WHERE uuid = $1)`, value: target.orderUuid }
         : { sql: `e.state = 'failed' AND e.created_at >= $1`, value: target.failedSince };
   const rows = await db.query<{ event_id: string }>({
-    text: `UPDATE callback_events e SET state = 'pending', attempts = 0, next_attempt_at = now(), lease_until = NULL
+    text: `UPDATE callback_events e SET state = 'pending', attempts = 0, next_attempt_at = now(), lease_token = NULL, lease_until = NULL
            WHERE ${where.sql} AND e.state <> 'pending'
            RETURNING e.event_id`,
     values: [where.value],

@@ -45,3 +45,13 @@ export async function listOrderStatuses(
   const orders = more ? rows.slice(0, query.limit) : rows;
   return { orders, nextAfterId: more ? orders[orders.length - 1]!.id : null };
 }
+
+/** The shared secret behind the listing cursor (migration 003); every API node reads the same one. */
+export async function orderCursorKey(db: Queryable): Promise<Buffer> {
+  const rows = await db.query<{ secret: Uint8Array }>({
+    text: `SELECT secret FROM server_secrets WHERE name = 'order-cursor'`,
+  });
+  const secret = rows[0]?.secret;
+  if (secret === undefined) throw new Error('server_secrets has no order-cursor secret: run the migrations');
+  return Buffer.from(secret);
+}

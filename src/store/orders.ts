@@ -167,6 +167,20 @@ export async function findIdempotentOrder(
   return row ? { requestHash: row.request_hash, uuid: row.uuid, customerUuid: row.customer_uuid } : null;
 }
 
+/**
+ * Forgets one merchant's key once it is older than the TTL, so it can be used again. Only that key: the
+ * request that met it must not pay for sweeping everyone's (the housekeeping job does that).
+ */
+export async function forgetExpiredIdempotencyKey(db: Queryable, merchantId: number, key: string, ttlHours: number): Promise<boolean> {
+  const rows = await db.query({
+    name: 'forget_expired_idempotency_key',
+    text: `DELETE FROM idempotency_keys
+           WHERE merchant_id = $1 AND key = $2 AND created_at <= now() - make_interval(hours => $3) RETURNING 1`,
+    values: [merchantId, key, ttlHours],
+  });
+  return rows.length > 0;
+}
+
 /** Forgets keys older than the TTL, so the key can be used again. Returns how many were dropped. */
 export async function expireIdempotencyKeys(db: Queryable, ttlHours: number): Promise<number> {
   const rows = await db.query({
@@ -176,20 +190,51 @@ export async function expireIdempotencyKeys(db: Queryable, ttlHours: number): Pr
   return rows.length;
 }
 
-/** A stable hash of a JSON body: keys sorted, so whitespace and key order do not matter. */
+/**
+ * A stable hash of a parsed JSON body: keys sorted, so whitespace and key order do not matter to a retry
+ * (hashing the raw bytes would refuse a client that re-serialises its body).
+ *
+ * The canonical text is written with an explicit stack, not recursion: a body within the size limit can
+ * nest 500 000 levels deep, which overflowed the call stack (code review m3). It is byte for byte what
+ * `JSON.stringify` of the key-sorted value gives, so keys remembered before this change still match.
+ */
 export function requestHash(body: unknown): Buffer {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.keys(v as object)
-          .sort()
-          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-      );
+  const hash = createHash('sha256');
+  // Each entry is either text to write or a value still to serialise; the top of the stack comes next.
+  const stack: Array<{ text: string } | { value: unknown }> = [{ value: body }];
+  let buffered = '';
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if ('text' in next) {
+      buffered += next.text;
+    } else if (Array.isArray(next.value)) {
+      const items = next.value;
+      stack.push({ text: ']' });
+      for (let i = items.length - 1; i >= 0; i--) {
+        // JSON.stringify writes null for what JSON cannot hold (undefined, functions) inside arrays.
+        const item = items[i] === undefined ? null : items[i];
+        stack.push({ value: item });
+        if (i > 0) stack.push({ text: ',' });
+      }
+      stack.push({ text: '[' });
+    } else if (next.value !== null && typeof next.value === 'object') {
+      const record = next.value as Record<string, unknown>;
+      const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+      stack.push({ text: '}' });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: record[keys[i]!] });
+        stack.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:` });
+      }
+      stack.push({ text: '{' });
+    } else {
+      buffered += JSON.stringify(next.value) ?? 'null';
     }
-    return v;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest();
+    if (buffered.length >= 65_536) {
+      hash.update(buffered);
+      buffered = '';
+    }
+  }
+  return hash.update(buffered).digest();
 }
 
 export interface OrderRow {

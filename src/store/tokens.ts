@@ -55,20 +55,48 @@ export async function listApiTokens(db: Queryable, merchantId?: number): Promise
   });
 }
 
+/** How an operator names one API token: its id, the whole token, or its whole listed prefix. */
+export type TokenReference = { id: number } | { token: string } | { prefix: string };
+
+const API_PREFIX_LENGTH = 17; // "efk_live_" and 8 random characters, as `token list` shows it
+const API_TOKEN_LENGTH = 52; // "efk_live_" and 32 random bytes in base64url
+
 /**
- * Revokes by numeric id, by the full token, or by a prefix that names exactly one live token.
- * Returns the revoked ids; throws when a prefix is ambiguous.
+ * Reads an operator's token reference, or null. A shorter prefix is refused rather than matched:
+ * `efk` or `efk_live_` would otherwise name whichever token happens to be the only live one.
  */
-export async function revokeApiToken(db: Queryable, idOrPrefix: string): Promise<number[]> {
-  const byId = /^\d+$/.test(idOrPrefix);
-  const candidates = await db.query<{ id: number }>({
-    text: byId
-      ? 'SELECT id FROM api_tokens WHERE id = $1::bigint AND revoked_at IS NULL'
-      : 'SELECT id FROM api_tokens WHERE (token_hash = $2 OR starts_with($1, prefix) OR starts_with(prefix, $1)) AND revoked_at IS NULL',
-    values: byId ? [idOrPrefix] : [idOrPrefix, hashToken(idOrPrefix)],
-  });
+export function parseTokenReference(text: string): TokenReference | null {
+  const s = text.trim().replace(/…$/, ''); // as copied from a `token list` line
+  if (/^\d{1,15}$/.test(s)) return { id: Number(s) };
+  if (!/^efk_live_[\w-]+$/.test(s)) return null;
+  if (s.length === API_PREFIX_LENGTH) return { prefix: s };
+  return s.length === API_TOKEN_LENGTH ? { token: s } : null;
+}
+
+/** A revocation that cannot name exactly one token; its message is meant for the operator. */
+export class TokenReferenceError extends Error {}
+
+/**
+ * Revokes the live token that `reference` (an id, the whole token or its 17-character prefix) names;
+ * returns the revoked ids, none when nothing live matches. Two tokens can share a prefix (48 random
+ * bits): then nothing is revoked and the id is asked for.
+ */
+export async function revokeApiToken(db: Queryable, reference: string): Promise<number[]> {
+  const ref = parseTokenReference(reference);
+  if (ref === null) {
+    throw new TokenReferenceError(
+      `"${reference}" names no single token: give the token id, the whole token, or its ${API_PREFIX_LENGTH}-character prefix as \`efaktura token list\` shows it`,
+    );
+  }
+  const candidates = await db.query<{ id: number }>(
+    'id' in ref
+      ? { text: 'SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL', values: [ref.id] }
+      : 'token' in ref
+        ? { text: 'SELECT id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', values: [hashToken(ref.token)] }
+        : { text: 'SELECT id FROM api_tokens WHERE prefix = $1 AND revoked_at IS NULL', values: [ref.prefix] },
+  );
   if (candidates.length > 1) {
-    throw new Error(`"${idOrPrefix}" matches ${candidates.length} tokens; give the token id (efaktura token list)`);
+    throw new TokenReferenceError(`${candidates.length} live tokens share this prefix; give the token id (efaktura token list)`);
   }
   if (candidates.length === 0) return [];
   await db.query({ text: 'UPDATE api_tokens SET revoked_at = now() WHERE id = $1', values: [candidates[0]!.id] });

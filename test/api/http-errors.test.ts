@@ -114,8 +114,28 @@ describe(`security and errors (${DB_LABEL})`, () => {
   test('a body over 1 MB is 413 and nothing is written', async () => {
     const body = exampleOrder({ productsAs: 'array' }) as any;
     body.padding = 'x'.repeat(1024 * 1024);
-    const res = await call(t.url, 'POST', CREATE_PATH, { token: t.merchant.token, body });
+    body.customerDetails.personalNumber = '13131313131';
+    const count = async (table: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    const before = { orders: await count('orders'), customers: await count('customers'), lines: await count('order_lines') };
+    const res = await call(t.url, 'POST', CREATE_PATH, { token: t.merchant.token, body, headers: { 'idempotency-key': 'too-large' } });
     assertErrorEnvelope(res, 413, 'payloadTooLarge');
+    assert.deepEqual({ orders: await count('orders'), customers: await count('customers'), lines: await count('order_lines') }, before);
+    const [keys] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'too-large'`);
+    assert.equal(keys!.n, 0);
+    const [customer] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE personal_number = '13131313131'`);
+    assert.equal(customer!.n, 0);
+  });
+
+  test('a bad percent-encoding in the URL is 400 malformedUrl in the envelope with x-request-id', async () => {
+    const res = await call(t.url, 'GET', '/api/v1/connect/orders/status/%E0%A4%A', { token: t.merchant.token });
+    assertErrorEnvelope(res, 400, 'malformedUrl');
+    assert.equal(res.body.status_message, 'Bad Request');
+  });
+
+  test('a path parameter over the length limit is 414 uriTooLong in the envelope with x-request-id', async () => {
+    const res = await call(t.url, 'GET', `/api/v1/connect/orders/status/ODR${'1'.repeat(200)}`, { token: t.merchant.token });
+    assertErrorEnvelope(res, 414, 'uriTooLong');
+    assert.equal(res.body.status_message, 'URI Too Long');
   });
 
   test('an unknown route is a 404 in the envelope', async () => {
@@ -186,6 +206,35 @@ describe(`limits and failures (${DB_LABEL})`, () => {
       assert.equal(ready.status, 503);
     } finally {
       await t.server.app.close();
+    }
+  });
+
+  test('a request that arrives while the server is closing is 503 serviceUnavailable in the envelope', async () => {
+    const { db, close } = await openTestDb();
+    const app = await buildApp({ db, config: testConfig(), logger: createLogger('silent') });
+    // A later preClose hook that takes its time (as stopping a worker does) keeps the server listening
+    // after close() began: requests that arrive then must be turned away, in the envelope.
+    let closeBegan!: () => void;
+    const closingStarted = new Promise<void>((resolve) => (closeBegan = resolve));
+    let finishClosing!: () => void;
+    const mayFinish = new Promise<void>((resolve) => (finishClosing = resolve));
+    app.addHook('preClose', async () => {
+      closeBegan();
+      await mayFinish;
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const closing = app.close();
+    try {
+      await closingStarted;
+      const res = await call(`http://127.0.0.1:${port}`, 'GET', '/healthz', { headers: { 'x-request-id': 'draining-1' } });
+      assertErrorEnvelope(res, 503, 'serviceUnavailable');
+      assert.equal(res.body.requestId, 'draining-1');
+      assert.equal(res.headers.get('connection'), 'close');
+    } finally {
+      finishClosing();
+      await closing;
+      await close();
     }
   });
 

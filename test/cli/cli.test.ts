@@ -45,21 +45,104 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     assert.match(acc.stderr, /--account-number/);
   });
 
-  test('tokens are stored only as hashes, and token create / revoke work by id or prefix', async () => {
+  test('tokens are stored only as hashes, and token create / revoke work by id, full token or 17-character prefix', async () => {
     const created = JSON.parse((await runCli(['merchant', 'create', '--name', 'Tokens AS', '--org-number', '923609016', '--json'], env)).stdout);
-    const extra = await runCli(['token', 'create', '--merchant', String(created.merchantId), '--json'], env);
-    assert.equal(extra.code, 0, extra.stderr);
-    const token = JSON.parse(extra.stdout).token as string;
-    assert.notEqual(token, created.token);
+    const mint = async () => {
+      const res = await runCli(['token', 'create', '--merchant', String(created.merchantId), '--json'], env);
+      assert.equal(res.code, 0, res.stderr);
+      return JSON.parse(res.stdout) as { tokenId: number; token: string };
+    };
+    const [byToken, byPrefix, byId] = [await mint(), await mint(), await mint()];
+    assert.notEqual(byToken.token, created.token);
     const list = await runCli(['token', 'list', '--merchant', String(created.merchantId), '--json'], env);
-    assert.ok(!list.stdout.includes(token), 'a token listing must not contain the token');
-    const revoke = await runCli(['token', 'revoke', token.slice(0, 24)], env);
-    assert.equal(revoke.code, 0, revoke.stderr);
-    const again = await runCli(['token', 'revoke', token.slice(0, 24)], env);
-    assert.equal(again.code, 1);
+    assert.ok(!list.stdout.includes(byToken.token), 'a token listing must not contain the token');
+    const liveIds = async () =>
+      (JSON.parse((await runCli(['token', 'list', '--merchant', String(created.merchantId), '--json'], env)).stdout) as any[])
+        .filter((t) => t.revoked_at === null)
+        .map((t) => t.id as number);
+
+    for (const [reference, tokenId] of [
+      [byToken.token, byToken.tokenId],
+      [`${byPrefix.token.slice(0, 17)}…`, byPrefix.tokenId], // as copied from `token list`
+      [String(byId.tokenId), byId.tokenId],
+    ] as const) {
+      const revoke = await runCli(['token', 'revoke', reference, '--json'], env);
+      assert.equal(revoke.code, 0, revoke.stderr);
+      assert.deepEqual(JSON.parse(revoke.stdout), { revoked: [tokenId] });
+      assert.ok(!(await liveIds()).includes(tokenId));
+      const again = await runCli(['token', 'revoke', reference], env);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /no live token matches/);
+    }
     const unknown = await runCli(['token', 'create', '--merchant', '999999'], env);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /No merchant 999999/);
+  });
+
+  test('token revoke with a partial prefix revokes nothing and says what to give instead', async () => {
+    const created = JSON.parse((await runCli(['merchant', 'create', '--name', 'Partial AS', '--org-number', '923609016', '--json'], env)).stdout);
+    const live = async () => {
+      const tokens = JSON.parse((await runCli(['token', 'list', '--json'], env)).stdout) as any[];
+      return tokens.filter((t) => t.revoked_at === null).map((t) => t.id);
+    };
+    const before = await live();
+    for (const reference of ['efk', 'efk_live_', created.token.slice(0, 16), created.token.slice(0, 24), 'efk_admin_x', '']) {
+      const res = await runCli(['token', 'revoke', reference], env);
+      assert.equal(res.code, 2, `${reference}: ${res.stderr}`);
+      assert.match(res.stderr, /give the token id, the whole token, or its 17-character prefix/);
+    }
+    assert.deepEqual(await live(), before);
+  });
+
+  test('a mistyped flag or stray argument prints the command’s usage and exits 2, never a stack trace', async () => {
+    const mistakes: Array<[string[], RegExp]> = [
+      [['merchant', 'create', '--org', '1'], /usage: efaktura merchant create/],
+      [['merchant', 'list', '--jsn'], /usage: efaktura merchant/],
+      [['merchant', 'list', 'extra'], /usage: efaktura merchant/],
+      [['token', 'list', '--merchant'], /usage: efaktura token/],
+      [['token', 'create', '--merchnt', '1'], /usage: efaktura token/],
+      [['token', 'list', '--merchant', 'abc'], /--merchant must be a merchant id/],
+      [['token', 'revoke'], /usage: efaktura token/],
+      [['admin-token', 'create', '--jsn'], /usage: efaktura admin-token create/],
+      [['admin-token'], /usage: efaktura admin-token create/],
+      [['callbacks', 'list', '--limt', '5'], /usage: efaktura callbacks list/],
+      [['callbacks', 'redeliver', '--ordr', 'x'], /usage: efaktura callbacks redeliver/],
+      [['migrate', '--force'], /usage: efaktura migrate/],
+      [['config', '--all'], /usage: efaktura config/],
+      [['serve', '--port', '3000'], /usage: efaktura serve/],
+      [['worker', 'now'], /usage: efaktura worker/],
+    ];
+    for (const [args, usage] of mistakes) {
+      const res = await runCli(args, env);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, usage, args.join(' '));
+      assert.doesNotMatch(res.stderr, /\n\s+at |TypeError/, `${args.join(' ')} printed a stack trace`);
+    }
+  });
+
+  test('the usage lists callbacks list --limit and says which SPEC commands are not there yet', async () => {
+    const res = await runCli(['--help'], env);
+    assert.equal(res.code, 0);
+    assert.match(res.stdout, /efaktura callbacks list [^\n]*--limit N/);
+    assert.match(res.stdout, /Not yet: invoice-run and payments import/);
+  });
+
+  test('config prints each variable’s effective value from the environment next to its default, secrets hidden', async () => {
+    const adminToken = 'a'.repeat(40);
+    const res = await runCli(['config'], { PORT: '8123', EFAKTURA_ADMIN_TOKEN: adminToken, DATABASE_URL: 'postgres://u:s3cret@db.internal:5432/efk', EFAKTURA_DEMO_MERCHANT: '' });
+    assert.equal(res.code, 0, res.stderr);
+    const row = (name: string) => res.stdout.split('\n').find((l) => l.startsWith(`${name} `))?.split(/\s{2,}/);
+    assert.deepEqual(row('PORT')?.slice(0, 4), ['PORT', '8123', 'environment', '3000']);
+    assert.deepEqual(row('HOST')?.slice(0, 4), ['HOST', '127.0.0.1', 'default', '127.0.0.1']);
+    assert.deepEqual(row('EFAKTURA_DEMO_MERCHANT')?.slice(0, 3), ['EFAKTURA_DEMO_MERCHANT', '0', 'derived']);
+    assert.deepEqual(row('EFAKTURA_ADMIN_TOKEN')?.slice(0, 3), ['EFAKTURA_ADMIN_TOKEN', '(set, hidden)', 'environment']);
+    assert.ok(!res.stdout.includes(adminToken) && !res.stdout.includes('s3cret'), 'secrets must not be printed');
+    assert.match(row('DATABASE_URL')?.[1] ?? '', /^postgres:\/\/u:\*\*\*@db\.internal:5432\/efk$/);
+
+    const bad = await runCli(['config'], { PORT: 'eighty' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^PORT\s+eighty\s+environment/m);
+    assert.match(bad.stderr, /PORT must be a whole number/);
   });
 
   test('an unknown command prints the usage', async () => {

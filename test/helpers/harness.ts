@@ -54,6 +54,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     tokenCacheSeconds: 0,
     allowPrivateCallbacks: true,
     rateLimitPerMinute: 1_000_000,
+    authFailuresPerMinute: 1_000_000,
     callbackRetrySchedule: [0, 0.2, 0.4],
     callbackTimeoutMs: 2000,
     ...overrides,

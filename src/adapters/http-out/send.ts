@@ -41,7 +41,8 @@ export type SendCallbackOptions = {
 /** Enough to let a merchant's small "OK" page finish; anything bigger is not read. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_ERROR_CHARS = 500;
-const USER_AGENT = 'efaktura-callback/1';
+/** The one spelling of our user agent on callbacks (review s3). */
+const USER_AGENT = 'efaktura-callbacks/1';
 
 /**
  * Keep-alive pools for callbacks. A pool must only serve one `allowPrivate` policy: a socket opened

@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { validationError } from '../../app/errors.ts';
+import { assertValid, throwIfFailed } from '../validation/assert-valid.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import {
   ErrorBag, attributeName, custom, gt, gte, inList, integer, maxValue, readPath, regex, string, toInteger, toJsonSchema,
@@ -18,14 +19,12 @@ import { parseInstant } from '../../domain/time/instant.ts';
 import { ORDER_UUID_PATTERN } from '../../domain/orders/ids.ts';
 import { CALLBACK_STATES, listCallbackEvents, redeliverCallbacks, type CallbackState, type RedeliverTarget } from '../../store/callback-outbox.ts';
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const listQueryRules: RulesTable = {
   order: { rules: [string(), regex(ORDER_UUID_PATTERN)], description: 'Only the callbacks of this order.' },
   status: { rules: [string(), inList(CALLBACK_STATES)], description: 'Only callbacks in this delivery state.' },
   merchant: { rules: [integer(), gt(0)], description: 'Only the callbacks of this merchant id.' },
-  limit: { rules: [integer(), gte(1), maxValue(MAX_LIMIT)], description: 'At most this many, newest first.', default: DEFAULT_LIMIT },
+  limit: { rules: [integer(), gte(1), maxValue(MAX_PAGE_SIZE)], description: 'At most this many, newest first.', default: DEFAULT_PAGE_SIZE },
 };
 
 const TARGETS = ['eventId', 'orderUuid', 'failedSince'] as const;
@@ -70,10 +69,7 @@ function redeliverTargetOf(body: unknown): RedeliverTarget {
   } else if (given.length > 1) {
     bag.add(given[0]!, `The :attribute field prohibits ${names(given.slice(1))} from being present.`);
   }
-  if (!bag.isEmpty) {
-    const failure = bag.toFailure();
-    throw validationError(failure.errors, failure.fieldErrors);
-  }
+  throwIfFailed(bag);
   const key = given[0]!;
   const value = readPath(body, key);
   if (key === 'eventId') return { eventId: (value as string).toLowerCase() };
@@ -115,11 +111,7 @@ export function registerAdminCallbacks(admin: FastifyInstance, ctx: RouteContext
     },
     async (request) => {
       const query = request.query;
-      const bag = validateRules(listQueryRules, query);
-      if (!bag.isEmpty) {
-        const failure = bag.toFailure();
-        throw validationError(failure.errors, failure.fieldErrors);
-      }
+      assertValid(listQueryRules, query);
       const order = readPath(query, 'order') as string | null | undefined;
       const state = readPath(query, 'status') as CallbackState | null | undefined;
       const merchantId = toInteger(readPath(query, 'merchant'));
@@ -127,7 +119,7 @@ export function registerAdminCallbacks(admin: FastifyInstance, ctx: RouteContext
         ...(order != null ? { orderUuid: order } : {}),
         ...(state != null ? { state } : {}),
         ...(merchantId !== null ? { merchantId } : {}),
-        limit: toInteger(readPath(query, 'limit')) ?? DEFAULT_LIMIT,
+        limit: toInteger(readPath(query, 'limit')) ?? DEFAULT_PAGE_SIZE,
       });
       return success(200, 'callbacksRetrievedSuccessfully', events);
     },

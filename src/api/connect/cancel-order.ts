@@ -6,11 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { validationError } from '../../app/errors.ts';
+import { assertValid } from '../validation/assert-valid.ts';
 import { cancelOrder } from '../../app/orders/cancel-order.ts';
 import { orderUuidParams } from '../schemas.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
-import { max, readPath, required, string, toJsonSchema, validateRules } from '../validation/rules.ts';
+import { max, readPath, required, string, toJsonSchema } from '../validation/rules.ts';
 import type { RulesTable } from '../validation/rules.ts';
 
 const MAX_NOTE_CHARS = 1000;
@@ -47,11 +47,7 @@ export function registerCancelOrder(api: FastifyInstance, ctx: RouteContext): vo
       },
     },
     async (request, reply) => {
-      const bag = validateRules(cancelBodyRules, request.body);
-      if (!bag.isEmpty) {
-        const failure = bag.toFailure();
-        throw validationError(failure.errors, failure.fieldErrors);
-      }
+      assertValid(cancelBodyRules, request.body);
       const note = readPath(request.body, 'cancellationNote') as string;
       await cancelOrder(ctx.db, request.merchant!.id, request.params.uuid, note);
       ctx.wakeWorker?.();

@@ -7,8 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
 import { ApiError, validationError } from '../../app/errors.ts';
+import { validOrThrow } from '../validation/assert-valid.ts';
 import { createOrderBodySchema, validateCreateOrder, type CreateOrderPolicy } from '../validation/create-order.ts';
-import { createOrder } from '../../app/orders/create-order.ts';
+import { createOrder, replayIdempotentRequest } from '../../app/orders/create-order.ts';
 import type { Merchant } from '../../store/merchants.ts';
 import { requestHash, type IdempotencyClaim } from '../../store/orders.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
@@ -63,9 +64,6 @@ export function registerCreateOrder(api: FastifyInstance, ctx: RouteContext): vo
     async (request, reply) => {
       const merchant = request.merchant!;
       const key = idempotencyKeyOf(request);
-      const result = validateCreateOrder(request.body, policyOf(merchant));
-      if (!result.ok) throw validationError(result.errors, result.fieldErrors);
-
       const claim: IdempotencyClaim | null = key === null ? null : { key, requestHash: requestHash(request.body) };
       const flightKey = `${merchant.id}\u0000${key}`;
       if (claim !== null) {
@@ -78,7 +76,11 @@ export function registerCreateOrder(api: FastifyInstance, ctx: RouteContext): vo
         inFlight.add(flightKey);
       }
       try {
-        const created = await createOrder(ctx.db, merchant.id, result.value, claim, ctx.config.idempotencyTtlHours);
+        const ttl = ctx.config.idempotencyTtlHours;
+        // A retry is answered from the first request before validation (see replayIdempotentRequest).
+        const replay = claim === null ? null : await replayIdempotentRequest(ctx.db, merchant.id, claim, ttl);
+        const created =
+          replay ?? (await createOrder(ctx.db, merchant.id, validOrThrow(validateCreateOrder(request.body, policyOf(merchant))), claim, ttl));
         if (created.replayed) reply.header('idempotent-replayed', 'true');
         return reply
           .code(201)

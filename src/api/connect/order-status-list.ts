@@ -9,7 +9,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { validationError } from '../../app/errors.ts';
+import { throwIfFailed } from '../validation/assert-valid.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.ts';
+import { CURSOR_CHARS, cursorCipherKey, decodeCursor, encodeCursor } from '../order-cursor.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import { custom, gte, inList, integer, maxValue, readPath, string, toInteger, toJsonSchema, validateRules } from '../validation/rules.ts';
 import type { RulesTable } from '../validation/rules.ts';
@@ -21,22 +23,7 @@ import { listOrderStatuses } from '../../store/order-list.ts';
  * so it is accepted (an integration may send it) and simply matches nothing.
  */
 const STATUS_FILTERS: readonly string[] = [...ORDER_STATUSES, 'EXPIRED'];
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
-
-// The cursor is opaque to clients; inside it is the id the next page starts below, with a version tag so
-// its form can change without old cursors being misread.
-const CURSOR_PATTERN = /^o1\.([1-9]\d{0,14})$/;
-
-export function encodeCursor(afterId: number): string {
-  return Buffer.from(`o1.${afterId}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(value: unknown): number | null {
-  if (typeof value !== 'string' || value.length > 64 || !/^[\w-]+$/.test(value)) return null;
-  const match = CURSOR_PATTERN.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : null;
-}
+const CURSOR_MESSAGE = 'The :attribute is not a valid cursor; pass the next_cursor of the previous page.';
 
 // Older docs write the filter title-cased ("Paid"); the status is matched case-insensitively.
 const upperCase = (value: unknown): string | null => (typeof value === 'string' ? value.toUpperCase() : null);
@@ -47,15 +34,13 @@ const statusListQueryRules: RulesTable = {
     description: 'Only orders in this status (case-insensitive). Absent: every order.',
   },
   limit: {
-    rules: [integer(), gte(1), maxValue(MAX_LIMIT)],
+    rules: [integer(), gte(1), maxValue(MAX_PAGE_SIZE)],
     description: 'Orders per page (extension).',
-    default: DEFAULT_LIMIT,
+    default: DEFAULT_PAGE_SIZE,
   },
   after: {
-    rules: [
-      string(),
-      custom('cursor', 'constraint', (v) => decodeCursor(v) !== null, 'The :attribute is not a valid cursor; pass the next_cursor of the previous page.'),
-    ],
+    // The shape here; whether it opens with this merchant's key is checked once the rules pass.
+    rules: [string(), custom('cursor', 'constraint', (v) => typeof v === 'string' && v.length === CURSOR_CHARS, CURSOR_MESSAGE)],
     description: 'The `next_cursor` of the previous page (extension).',
   },
 };
@@ -73,6 +58,7 @@ function withNextCursor(envelope: Record<string, unknown>): Record<string, unkno
 }
 
 export function registerOrderStatusList(api: FastifyInstance, ctx: RouteContext): void {
+  const cursorKey = cursorCipherKey(ctx.cursorSecret);
   api.get(
     '/orders/status',
     {
@@ -97,20 +83,21 @@ export function registerOrderStatusList(api: FastifyInstance, ctx: RouteContext)
     },
     async (request) => {
       const query = request.query;
+      const merchantId = request.merchant!.id;
       const bag = validateRules(statusListQueryRules, query);
-      if (!bag.isEmpty) {
-        const failure = bag.toFailure();
-        throw validationError(failure.errors, failure.fieldErrors);
-      }
+      const after = readPath(query, 'after');
+      const afterId = after == null || bag.has('after') ? null : decodeCursor(cursorKey, merchantId, after);
+      if (after != null && afterId === null && !bag.has('after')) bag.add('after', CURSOR_MESSAGE);
+      throwIfFailed(bag);
       const type = readPath(query, 'type');
-      const page = await listOrderStatuses(ctx.db, request.merchant!.id, {
+      const page = await listOrderStatuses(ctx.db, merchantId, {
         status: type == null ? null : upperCase(type),
-        afterId: decodeCursor(readPath(query, 'after')),
-        limit: toInteger(readPath(query, 'limit')) ?? DEFAULT_LIMIT,
+        afterId,
+        limit: toInteger(readPath(query, 'limit')) ?? DEFAULT_PAGE_SIZE,
       });
       return {
         ...success(200, 'Order Status Retrieved Successfully', page.orders.map((o) => ({ uuid: o.uuid, status: o.status }))),
-        next_cursor: page.nextAfterId === null ? null : encodeCursor(page.nextAfterId),
+        next_cursor: page.nextAfterId === null ? null : encodeCursor(cursorKey, merchantId, page.nextAfterId),
       };
     },
   );

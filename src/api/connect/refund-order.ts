@@ -11,7 +11,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { validationError } from '../../app/errors.ts';
+import { validOrThrow } from '../validation/assert-valid.ts';
+import { MAX_LINES } from '../limits.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import {
   asList, decimals, gt, inList, integer, list, max, maxValue, min, numeric, object, readPath, required, string,
@@ -23,7 +24,6 @@ import { orderUuidParams } from '../schemas.ts';
 import { REFUND_TYPES, type RefundRequest } from '../../domain/orders/refund.ts';
 import { MAX_AMOUNT_ORE, formatOre, parseOre } from '../../domain/money/money.ts';
 
-const MAX_LINES = 500;
 const MAX_NOK = MAX_AMOUNT_ORE / 100;
 
 const refundBodyRules: RulesTable = {
@@ -96,9 +96,8 @@ export function registerRefundOrder(api: FastifyInstance, ctx: RouteContext): vo
       },
     },
     async (request, reply) => {
-      const result = validateRefund(request.body);
-      if (!result.ok) throw validationError(result.errors, result.fieldErrors);
-      await refundOrder(ctx.db, request.merchant!.id, request.params.uuid, result.value);
+      const refund = validOrThrow(validateRefund(request.body));
+      await refundOrder(ctx.db, request.merchant!.id, request.params.uuid, refund);
       ctx.wakeWorker?.();
       return reply.code(202).send(success(202, 'orderRefundedSuccessfully', null, true));
     },

@@ -16,6 +16,7 @@ import {
   asList, boolean, custom, decimals, digits, digitsBetween, email, gt, gte, inList, integer, list, max, maxValue, min,
   numeric, numericValue, object, readChild, regex, required, string, toBoolean, toInteger, toJsonSchema, url, validateRules,
 } from './rules.ts';
+import { MAX_LINES } from '../limits.ts';
 import type { ErrorBag, FieldSpec, Rule, RulesTable, Validation } from './rules.ts';
 
 export type { Validation } from './rules.ts';
@@ -35,7 +36,6 @@ export const defaultCreateOrderPolicy: CreateOrderPolicy = Object.freeze({
 export type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/orders/order.ts';
 
 const LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
-const MAX_LINES = 500;
 const MAX_NOK = MAX_AMOUNT_ORE / 100;
 const MAX_QUANTITY = 1_000_000_000;
 const DEFAULT_MATURITY_DAYS = 10;

@@ -8,8 +8,8 @@ import { newCustomerUuid, newOrderUuid } from '../../domain/orders/ids.ts';
 import type { ValidatedOrder } from '../../domain/orders/order.ts';
 import { uniqueViolation, type Db } from '../../store/db/db.ts';
 import {
-  expireIdempotencyKeys,
   findIdempotentOrder,
+  forgetExpiredIdempotencyKey,
   insertOrder,
   type CreatedOrder,
   type IdempotencyClaim,
@@ -39,20 +39,36 @@ export async function createOrder(
       const constraint = uniqueViolation(error);
       if (constraint === null || attempt >= MAX_ID_COLLISION_RETRIES) throw error;
       if (constraint === 'idempotency_keys_pkey' && claim !== null) {
-        const first = await findIdempotentOrder(db, merchantId, claim.key, idempotencyTtlHours);
+        const first = await replayIdempotentRequest(db, merchantId, claim, idempotencyTtlHours);
         if (first === null) {
-          // The remembered key has expired: forget it and create the order anew.
-          await expireIdempotencyKeys(db, idempotencyTtlHours);
+          // The remembered key has expired: forget it (only it) and create the order anew.
+          await forgetExpiredIdempotencyKey(db, merchantId, claim.key, idempotencyTtlHours);
           continue;
         }
-        if (!first.requestHash.equals(claim.requestHash)) {
-          throw new ApiError('idempotencyKeyReused', {
-            errors: ['This Idempotency-Key was already used with a different request body.'],
-          });
-        }
-        return { uuid: first.uuid, customerUuid: first.customerUuid, replayed: true };
+        return first;
       }
       // A random ODR/CSRT id collided with an existing one: draw new ids and try again.
     }
   }
+}
+
+/**
+ * The answer to a retry: the order this Idempotency-Key created while it is remembered, a 422 when the body
+ * differs, or null for a key not seen (or expired). Asked before the body is validated, so a retry is
+ * answered as the first request was even if the merchant's policy (tax rates, maturity days) changed since.
+ */
+export async function replayIdempotentRequest(
+  db: Db,
+  merchantId: number,
+  claim: IdempotencyClaim,
+  idempotencyTtlHours: number,
+): Promise<(CreatedOrder & { replayed: true }) | null> {
+  const first = await findIdempotentOrder(db, merchantId, claim.key, idempotencyTtlHours);
+  if (first === null) return null;
+  if (!first.requestHash.equals(claim.requestHash)) {
+    throw new ApiError('idempotencyKeyReused', {
+      errors: ['This Idempotency-Key was already used with a different request body.'],
+    });
+  }
+  return { uuid: first.uuid, customerUuid: first.customerUuid, replayed: true };
 }

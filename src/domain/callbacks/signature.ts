@@ -62,7 +62,8 @@ export function buildCallbackUrl(callbackUrl: string, p: CallbackParameters, sec
 /**
  * Why a merchant's callbackUrl would not verify with a PHP `$_GET` loop (FPGO's reference sample), for the
  * order validator to report. Empty when fine. PHP keeps only the last of duplicate names (and turns `.`
- * and space in names into `_`), and turns `a[]=` into arrays; the parameters we own are replaced.
+ * and space in names into `_`), turns `a[]=` into arrays and drops a parameter with an empty name
+ * (`?=abc`) while we would sign its value; the parameters we own are replaced.
  */
 export function callbackUrlQueryProblems(callbackUrl: string): string[] {
   let url: URL;
@@ -75,7 +76,8 @@ export function callbackUrlQueryProblems(callbackUrl: string): string[] {
   const seen = new Set<string>();
   for (const name of new URLSearchParams(url.search).keys()) {
     const phpName = name.replace(/[ .]/g, '_');
-    if (RESERVED_NAMES.has(name)) problems.push(`query parameter "${name}" is reserved for the callback`);
+    if (name === '') problems.push('has a query parameter with an empty name');
+    else if (RESERVED_NAMES.has(name)) problems.push(`query parameter "${name}" is reserved for the callback`);
     else if (name.includes('[') || name.includes(']')) problems.push(`query parameter "${name}" would be an array in PHP`);
     else if (seen.has(phpName)) problems.push(`query parameter "${name}" appears more than once`);
     seen.add(phpName);

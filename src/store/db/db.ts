@@ -26,9 +26,18 @@ export interface Db extends Queryable {
   readonly kind: 'embedded' | 'server';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Calls `fn` on every NOTIFY on `channel`; returns a function that stops listening. */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `fn` on every NOTIFY on `channel`; returns a function that stops listening. A lost LISTEN
+   * connection is reopened with backoff (`hooks` hear of it); `fn('')` is called once it is back, since
+   * notifications sent meanwhile are lost.
+   */
+  listen(channel: string, fn: (payload: string) => void, hooks?: ListenHooks): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenHooks {
+  onDown?(error: unknown): void;
+  onUp?(): void;
 }
 
 export interface OpenOptions {
@@ -106,29 +115,105 @@ async function openServer(url: string, poolSize: number): Promise<Db> {
   // An idle client that loses its server emits 'error'; without a listener node would crash.
   pool.on('error', () => {});
   await pool.query('SELECT 1');
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<{ stop(): Promise<void> }>();
   const q = poolQueryable(pool);
   return {
     kind: 'server',
     query: q.query,
     transaction: (fn) => transactionOn(pool, fn),
-    async listen(channel, fn) {
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (msg) => {
-        if (msg.channel === channel) fn(msg.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+    async listen(channel, fn, hooks) {
+      const listener = await listenWithReconnect(url, channel, fn, hooks ?? {});
+      listeners.add(listener);
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => {});
+        listeners.delete(listener);
+        await listener.stop();
       };
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await Promise.all([...listeners].map((l) => l.stop()));
+      listeners.clear();
       await pool.end();
+    },
+  };
+}
+
+const LISTEN_RETRY_MIN_MS = 250;
+const LISTEN_RETRY_MAX_MS = 30_000;
+
+/**
+ * A LISTEN connection that comes back (review m10): when the server drops it (restart, failover,
+ * pg_terminate_backend), it is reopened with exponential backoff. Until then workers fall back to their
+ * idle poll, so nothing is lost, only later.
+ */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  fn: (payload: string) => void,
+  hooks: ListenHooks,
+): Promise<{ stop(): Promise<void> }> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let delayMs = LISTEN_RETRY_MIN_MS;
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: url });
+    let live = false;
+    let down = false;
+    const lost = (error: unknown) => {
+      if (!live || down || stopped) return; // a failed connect is reported by its caller
+      down = true;
+      client = null;
+      c.end().catch(() => {});
+      hooks.onDown?.(error);
+      scheduleRetry();
+    };
+    c.on('error', lost);
+    c.on('end', () => lost(new Error('LISTEN connection ended')));
+    c.on('notification', (msg) => {
+      if (msg.channel === channel) fn(msg.payload ?? '');
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      down = true;
+      c.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await c.end().catch(() => {});
+      return;
+    }
+    live = true;
+    client = c;
+  }
+
+  function scheduleRetry(): void {
+    retryTimer = setTimeout(async () => {
+      retryTimer = null;
+      if (stopped) return;
+      try {
+        await connect();
+        delayMs = LISTEN_RETRY_MIN_MS;
+        hooks.onUp?.();
+        fn(''); // notifications sent while we were away are gone: look for work now
+      } catch (error) {
+        delayMs = Math.min(LISTEN_RETRY_MAX_MS, delayMs * 2);
+        hooks.onDown?.(error);
+        scheduleRetry();
+      }
+    }, delayMs);
+    retryTimer.unref();
+  }
+
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      await client?.end().catch(() => {});
+      client = null;
     },
   };
 }
@@ -150,12 +235,23 @@ async function openEmbedded(dataDir: string): Promise<Db> {
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   pool.on('error', () => {});
   const q = poolQueryable(pool);
+  const withConnection = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn();
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'embedded',
     query: q.query,
     transaction: (fn) => transactionOn(pool, fn),
     async listen(channel, fn) {
-      return pglite.listen(channel, fn);
+      // LISTEN/UNLISTEN go to PGlite directly, beside the pool: hold the pool's one connection meanwhile, or
+      // they interleave with another query's wire protocol ("StartTransactionCommand: unexpected state").
+      const unlisten = await withConnection(() => pglite.listen(channel, fn));
+      return () => withConnection(unlisten);
     },
     async close() {
       await pool.end();

@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
+import { buildApp } from '../../../src/api/app.ts';
+import { createLogger } from '../../../src/log.ts';
 import { CONNECT, assertError, assertValidation, createOrder, setStatus } from '../../helpers/order-helpers.ts';
 
 const LIST = `${CONNECT}/orders/status`;
@@ -168,6 +170,54 @@ describe(`get all order status (${DB_LABEL})`, () => {
     for (const after of forged) {
       const res = await call(t.url, 'GET', `${LIST}?after=${encodeURIComponent(after)}`, { token: t.merchant.token });
       assertValidation(res, [message]);
+    }
+  });
+
+  test('next_cursor reveals no order id, and a cursor changed in any one character is 417', async () => {
+    const m = await merchantWithOrders(3);
+    const page = await call(t.url, 'GET', `${LIST}?limit=1`, { token: m.token });
+    const cursor: string = page.body.next_cursor;
+    const [row] = await t.db.query<{ id: number }>({ text: 'SELECT id FROM orders WHERE uuid = $1', values: [m.uuids[2]] });
+    const raw = Buffer.from(cursor, 'base64url');
+    assert.ok(!raw.toString('latin1').includes(String(row!.id)), 'the id is not in the cursor as text');
+    const idBytes = Buffer.alloc(8);
+    idBytes.writeBigUInt64BE(BigInt(row!.id));
+    assert.equal(raw.indexOf(idBytes), -1, 'nor as a binary number');
+    // The same position gives a different cursor each time: nothing to compare or count.
+    const again = await call(t.url, 'GET', `${LIST}?limit=1`, { token: m.token });
+    assert.notEqual(again.body.next_cursor, cursor);
+    assert.equal((await call(t.url, 'GET', `${LIST}?limit=1&after=${again.body.next_cursor}`, { token: m.token })).status, 200);
+
+    const message = 'The after is not a valid cursor; pass the next_cursor of the previous page.';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < cursor.length; i++) {
+      const changed = alphabet[(alphabet.indexOf(cursor[i]!) + 1 + (i % 7)) % alphabet.length]!;
+      const tampered = cursor.slice(0, i) + changed + cursor.slice(i + 1);
+      // The last character carries padding bits only partly; a change there may decode to the same bytes.
+      if (Buffer.from(tampered, 'base64url').equals(raw)) continue;
+      const res = await call(t.url, 'GET', `${LIST}?limit=1&after=${tampered}`, { token: m.token });
+      assertValidation(res, [message]);
+    }
+  });
+
+  test("another merchant's cursor is 417, and a cursor from another API node on the same database works", async () => {
+    const a = await merchantWithOrders(2);
+    const b = await merchantWithOrders(2);
+    const cursor = (await call(t.url, 'GET', `${LIST}?limit=1`, { token: a.token })).body.next_cursor;
+    assertValidation(await call(t.url, 'GET', `${LIST}?limit=1&after=${cursor}`, { token: b.token }), [
+      'The after is not a valid cursor; pass the next_cursor of the previous page.',
+    ]);
+    const otherNode = await buildApp({ db: t.db, config: t.config, logger: createLogger('silent') });
+    try {
+      const res = await otherNode.inject({
+        method: 'GET',
+        url: `${LIST}?limit=1&after=${cursor}`,
+        headers: { authorization: `Bearer ${a.token}` },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().data.map((o: { uuid: string }) => o.uuid), [a.uuids[0]]);
+    } finally {
+      await otherNode.close();
     }
   });
 

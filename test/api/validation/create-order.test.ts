@@ -425,6 +425,7 @@ describe('callback.callbackUrl', () => {
     invalid('callback.callbackUrl', 'https://example.com/cb?status=x', 'The callback.callback url query parameter "status" is reserved for the callback.');
     invalid('callback.callbackUrl', 'https://example.com/cb?a=1&a=2', 'The callback.callback url query parameter "a" appears more than once.');
     invalid('callback.callbackUrl', 'https://example.com/cb?a[]=1', 'The callback.callback url query parameter "a[]" would be an array in PHP.');
+    invalid('callback.callbackUrl', 'https://example.com/cb?=abc', 'The callback.callback url has a query parameter with an empty name.');
     accepted(exampleWith('callback.callbackUrl', 'https://example.com/cb?shop=1&ref=abc'));
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * The layer rules of STYLE.md, checked in CI (`npm run check:layers`, run by .ci/run after the typecheck).
+ * Type-only imports count too: a cycle or a layer leak through a type is still one to a reader.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'Import cycles make load order and ownership unclear; move the shared piece to its own module.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain holds pure rules: no other layer, no npm package (Node built-ins such as node:crypto are allowed).',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { pathNot: ['^src/domain/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'api-not-cli-or-jobs',
+      comment: 'api, cli and jobs are front ends of the use cases (src/app) and never import each other.',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(cli|jobs)/' },
+    },
+    {
+      name: 'cli-not-api-or-jobs',
+      comment: 'The CLI calls use cases and the composition root (src/server.ts), never the HTTP layer or the job runner.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/(api|jobs)/' },
+    },
+    {
+      name: 'jobs-not-api-or-cli',
+      comment: 'Jobs call use cases, never the HTTP layer or the CLI.',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/(api|cli)/' },
+    },
+    {
+      name: 'routes-independent',
+      comment: 'A route file never imports another route file: what two routes share belongs in src/app or src/api/*.ts.',
+      severity: 'error',
+      from: { path: '^src/api/(connect|admin)/' },
+      to: { path: '^src/api/(connect|admin)/' },
+    },
+    {
+      name: 'app-not-front-ends',
+      comment: 'Use cases are called by api, cli and jobs alike, so they import none of them.',
+      severity: 'error',
+      from: { path: '^src/app/' },
+      to: { path: '^src/(api|cli|jobs)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(node_modules|dist)/' },
+  },
+};
