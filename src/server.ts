@@ -11,6 +11,8 @@ import { DOCUMENTED_EXAMPLE } from './domain/orders/documented-example.ts';
 import { openDatabase, type Db } from './store/db/db.ts';
 import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
+import { updateInvoiceSettings } from './store/merchant-settings.ts';
+import { createDocumentRenderers } from './adapters/documents/renderers.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
@@ -47,6 +49,11 @@ export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
     if ((await countMerchants(tx)) > 0) return null;
     const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: '15032080119' });
+    // A complete seller, so the demo's invoices carry every field the law asks for (SPEC §6.1).
+    await updateInvoiceSettings(tx, merchant.id, {
+      street: 'Karl Johans gate 22', zip: '0159', city: 'Oslo', vatRegistered: true, foretaksregisteret: true,
+      invoiceEmail: 'faktura@demo-merchant.example',
+    });
     const token = await createApiToken(tx, merchant.id);
     return { merchantId: merchant.id, token: token.token, callbackSecret: merchant.callbackSecret };
   });
@@ -57,9 +64,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock });
+    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
     const w = worker;
-    app = await buildApp({ db, config, logger, wakeWorker: w ? () => w.wake() : undefined });
+    app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: w ? () => w.wake() : undefined });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     let closing: Promise<void> | null = null;
@@ -96,7 +103,7 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   const db = await openAndMigrate(config, logger);
   let worker: Worker;
   try {
-    worker = await startWorker({ db, config, logger });
+    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
   } catch (error) {
     await db.close();
     throw error;

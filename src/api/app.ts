@@ -22,6 +22,7 @@ import { registerOrderStatusList } from './connect/order-status-list.ts';
 import { registerInvoiceNumber } from './connect/invoice-number.ts';
 import { registerCancelOrder } from './connect/cancel-order.ts';
 import { registerRefundOrder } from './connect/refund-order.ts';
+import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
 
 declare module 'fastify' {
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerInvoiceNumber(api, ctx);
       registerCancelOrder(api, ctx);
       registerRefundOrder(api, ctx);
+      registerInvoices(api, ctx);
     },
     { prefix: '/api/v1/connect' },
   );

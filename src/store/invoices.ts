@@ -230,7 +230,7 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
     i.language, i.total_ore, i.vat_ore, i.credited_ore, i.paid_ore, i.content, i.created_at,
     coalesce((SELECT array_agg(o.uuid ORDER BY o.id) FROM invoice_orders io JOIN orders o ON o.id = io.order_id
               WHERE io.invoice_id = coalesce(i.credits_invoice_id, i.id)), '{}') AS order_uuids,
-    coalesce((SELECT array_agg(cn.number ORDER BY cn.number) FROM invoices cn WHERE cn.credits_invoice_id = i.id), '{}') AS credit_note_numbers,
+    coalesce((SELECT json_agg(cn.number ORDER BY cn.number) FROM invoices cn WHERE cn.credits_invoice_id = i.id), '[]') AS credit_note_numbers,
     coalesce((SELECT array_agg(d.format ORDER BY d.format) FROM invoice_documents d WHERE d.invoice_id = i.id), '{}') AS documents
   FROM invoices i LEFT JOIN invoices ci ON ci.id = i.credits_invoice_id`;
 
@@ -320,7 +320,7 @@ export async function creditsOnInvoice(
   return tx.query({
     name: 'credits_on_invoice',
     text: `SELECT o.uuid AS order_uuid, o.status = 'CANCELLED' AS cancelled,
-                  array_agg(l.refunded_ore ORDER BY l.position) AS refunded
+                  json_agg(l.refunded_ore ORDER BY l.position) AS refunded
            FROM invoice_orders io JOIN orders o ON o.id = io.order_id JOIN order_lines l ON l.order_id = o.id
            WHERE io.invoice_id = $1 GROUP BY o.id`,
     values: [invoiceId],

@@ -33,7 +33,7 @@ describe(`invoice read endpoints (${DB_LABEL})`, () => {
   }
 
   test('an invoiced order: the invoice JSON, the order details with number and KID, and invoice-number', async () => {
-    const uuid = await createOrder(t, { body: orderBody({ lines: [['Klipp', '1', '499.00', '0', '25']], maturity: 14 }) });
+    const uuid = await createOrder(t, { body: orderBody({ lines: [['Klipp', '1', '499.00', '0', '25']], maturity: 10 }) });
     await invoiceAll(t.db, t.merchant.merchantId, { invoiceDate: '2026-12-01' });
     const res = await get('/invoices/1');
     assert.equal(res.status, 200, res.text);
@@ -42,7 +42,7 @@ describe(`invoice read endpoints (${DB_LABEL})`, () => {
     assert.equal(inv.number, 1);
     assert.match(inv.kid, /^\d{16}$/);
     assert.equal(inv.invoiceDate, '2026-12-01');
-    assert.equal(inv.dueDate, '2026-12-15');
+    assert.equal(inv.dueDate, '2026-12-11');
     assert.equal(inv.status, 'open');
     assert.deepEqual(inv.orders, [uuid]);
     assert.deepEqual(inv.vat, [{ rate: '25', net: '430.40', vat: '107.60', gross: '538.00' }]);
@@ -59,7 +59,7 @@ describe(`invoice read endpoints (${DB_LABEL})`, () => {
     const details = await get(`/orders/details/${uuid}`);
     assert.equal(details.body.data.invoiceNumber, '1');
     assert.equal(details.body.data.kid, inv.kid);
-    assert.equal(details.body.data.dueDate, '2026-12-15');
+    assert.equal(details.body.data.dueDate, '2026-12-11');
     const number = await get(`/orders/invoice-number/${uuid}`);
     assert.deepEqual(number.body.data, { orderUuid: uuid, invoiceNumber: '1', status: 'INVOICED' });
   });
