@@ -24,6 +24,8 @@ import { registerCancelOrder } from './connect/cancel-order.ts';
 import { registerRefundOrder } from './connect/refund-order.ts';
 import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
+import { registerAdminMerchants } from './admin/merchants.ts';
+import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -162,6 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         request.tokenKey = (await auth.requireAdmin(request)).tokenKey;
       });
       registerAdminCallbacks(admin, ctx);
+      registerAdminMerchants(admin, ctx);
+      registerAdminInvoiceRuns(admin, ctx);
     },
     { prefix: '/api/v1/admin' },
   );
