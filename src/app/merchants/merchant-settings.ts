@@ -117,7 +117,9 @@ function checkChange(stored: InvoiceSettings | null, input: SettingsInput):
       domain[key] = value;
     }
   }
-  for (const [key, standIn] of Object.entries(STAND_INS)) if (domain[key] === undefined || domain[key] === null) domain[key] = standIn;
+  for (const [key, standIn] of Object.entries(STAND_INS)) {
+    if (!given.includes(key) && (domain[key] === undefined || domain[key] === null)) domain[key] = standIn;
+  }
   const checked = validateMerchantSettings(domain);
   if (!checked.ok) {
     const byApiName = (field: string) => (field === 'invoiceFeeOre' ? 'invoiceFee' : field === 'reminderFeeOre' ? 'reminderFee' : field);
