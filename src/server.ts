@@ -118,12 +118,19 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   };
 }
 
+/**
+ * The demo's callback URL: a name that never resolves (RFC 6761 reserves .invalid), so trying efaktura
+ * out never calls somebody else's server; the attempts show up in the order's details.
+ */
+export const DEMO_CALLBACK_URL = 'https://merchant.invalid/efaktura-callback';
+
 export function demoBanner(demo: DemoMerchant, url: string): string {
+  const example = { ...DOCUMENTED_EXAMPLE, callback: { callbackUrl: DEMO_CALLBACK_URL } };
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
     `  -H 'Authorization: Bearer ${demo.token}' \\`,
     `  -H 'Content-Type: application/json' \\`,
-    `  -d '${JSON.stringify(DOCUMENTED_EXAMPLE)}'`,
+    `  -d '${JSON.stringify(example)}'`,
   ].join('\n');
   return [
     '',
@@ -136,6 +143,13 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     ' Send the documented example order:',
     '',
     curl,
+    '',
+    ' Within seconds the order is INVOICED. Its invoice number and KID:',
+    `   curl -s ${url}/api/v1/connect/orders/details/ODR… -H 'Authorization: Bearer ${demo.token}'`,
+    ' and the invoice as the customer gets it (PDF) and as the accountant gets it (EHF):',
+    `   curl -s ${url}/api/v1/connect/invoices/1/pdf -H 'Authorization: Bearer ${demo.token}' -o invoice-1.pdf`,
+    `   curl -s ${url}/api/v1/connect/invoices/1/ehf -H 'Authorization: Bearer ${demo.token}' -o invoice-1.xml`,
+    ` Put your own endpoint in callbackUrl to receive the signed status callbacks (${DEMO_CALLBACK_URL} never resolves).`,
     '',
     ` API docs: ${url}/docs`,
     ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',
