@@ -64,11 +64,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
-    const w = worker;
-    app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: w ? () => w.wake() : undefined });
+    // HTTP first: a worker that finds a backlog (thousands of orders to invoice after a restart) must not
+    // hold up the server's start on the embedded database, whose one connection and thread they share.
+    app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    const w = worker;
     let closing: Promise<void> | null = null;
     const a = app;
     return {

@@ -22,13 +22,14 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('merchant create --json prints exactly one JSON object with merchantId, token and callbackSecret', async () => {
+  test('merchant create --json prints exactly one JSON object with merchantId, token, callbackSecret and the settings', async () => {
     const res = await runCli(['merchant', 'create', '--name', 'Kari Hår AS', '--org-number', '923609016', '--account-number', '15032080119', '--json'], env);
     assert.equal(res.code, 0, res.stderr);
     const lines = res.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const created = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(created).sort(), ['callbackSecret', 'merchantId', 'token']);
+    assert.deepEqual(Object.keys(created).sort(), ['callbackSecret', 'merchantId', 'settings', 'token']);
+    assert.equal(created.settings.legalName, 'Kari Hår AS');
     assert.equal(typeof created.merchantId, 'number');
     // ≥ 32 random bytes: 43 base64url characters after the prefix.
     assert.match(created.token, /^efk_live_[\w-]{43}$/);
@@ -39,7 +40,8 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
   test('merchant create refuses a bad organisation number or account number with a clear message', async () => {
     const res = await runCli(['merchant', 'create', '--name', 'X', '--org-number', '123456789'], env);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /--org-number must be a valid 9-digit Norwegian organisation number/);
+    assert.match(res.stderr, /--org-number: The organisation number must be 9 digits with a valid MOD11 check digit; "123456789" is not\./);
+    assert.match(res.stderr, /Nothing was changed\./);
     const acc = await runCli(['merchant', 'create', '--name', 'X', '--org-number', '923609016', '--account-number', '12345678901'], env);
     assert.equal(acc.code, 2);
     assert.match(acc.stderr, /--account-number/);
