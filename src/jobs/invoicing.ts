@@ -42,12 +42,14 @@ export function immediateInvoicingQueue(deps: WorkerDeps): Queue<number> {
     },
     async run(merchantId) {
       try {
-        const r = await invoiceImmediateOrders(deps.db, clock, { merchantId, batchSize: deps.config.invoiceBatchSize });
+        // A bounded share per turn, so a stop (SIGTERM) never waits for a whole backlog.
+        const r = await invoiceImmediateOrders(deps.db, clock, { merchantId, batchSize: deps.config.invoiceBatchSize, maxBatches: 10 });
         for (const refusal of r.refused) {
           refusedUntil.set(refusal.merchantId, clock.now().getTime() + REFUSED_RETRY_MS);
           log.warn(refusal, 'orders not invoiced: the merchant settings stop it');
         }
         if (r.invoices > 0) log.debug({ merchantId, orders: r.orders, invoices: r.invoices }, 'orders invoiced');
+        if (r.invoices > 0) idleUntil = 0; // there may be more: look again at once
       } catch (error) {
         log.error({ err: error, merchantId }, 'invoicing failed; retried shortly');
       } finally {

@@ -209,11 +209,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   if (deps.documents) runner.register(...renderKind(deps, deps.documents));
   runner.register(...housekeepingKind(deps));
   await runner.start();
-  await scheduleHousekeeping(deps).catch((error) =>
-    deps.logger.warn({ err: error }, 'could not schedule housekeeping'),
-  );
+  // Not awaited: on the embedded database these wait their turn behind whatever backlog the runner found,
+  // and the process is ready (and says so) before that is worked off.
+  void scheduleHousekeeping(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule housekeeping'));
   // Runs missed while no worker was up are found by the first look, at once.
-  await scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
+  void scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
   return { runner, wake: runner.wake, stop: runner.stop };
 }
 

@@ -31,17 +31,21 @@ export interface ImmediateResult {
 }
 
 /** Invoices every SENT interval-0 order (of one merchant, or all), one invoice each. */
-export async function invoiceImmediateOrders(db: Db, clock: Clock, opts: RunOptions & { merchantId?: number }): Promise<ImmediateResult> {
+export async function invoiceImmediateOrders(
+  db: Db,
+  clock: Clock,
+  opts: RunOptions & { merchantId?: number; /** Stop after this many batches per merchant (the worker comes back for the rest). */ maxBatches?: number },
+): Promise<ImmediateResult> {
   const now = clock.now();
   const result: ImmediateResult = { orders: 0, invoices: 0, refused: [] };
   const merchants = opts.merchantId === undefined ? await merchantsWithOrdersToInvoice(db, 0, now) : [opts.merchantId];
   for (const merchantId of merchants) {
     try {
-      for (;;) {
+      for (let batch = 1; ; batch++) {
         const r = await issueInvoiceBatch(db, { merchantId, interval: 0, cutoff: now, invoiceDate: osloDate(now), runId: null, batchSize: opts.batchSize });
         result.orders += r.orders;
         result.invoices += r.invoices;
-        if (!r.more) break;
+        if (!r.more || batch >= (opts.maxBatches ?? Infinity)) break;
       }
     } catch (error) {
       if (!(error instanceof InvoicingSettingsError)) throw error;
