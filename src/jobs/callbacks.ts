@@ -13,15 +13,19 @@ import { formatOre } from '../domain/money/money.ts';
 import {
   CALLBACK_CHANNEL,
   claimDueCallbacks,
-  recordCallbackAttempt,
+  recordCallbackAttempts,
   secondsUntilNextCallback,
+  type AttemptResult,
   type ClaimedCallback,
 } from '../store/callback-outbox.ts';
 import { createCallbackAgents, sendCallback, type CallbackAttempt } from '../adapters/http-out/send.ts';
+import { groupCommit } from './group-commit.ts';
 import type { Queue, WorkerDeps } from './types.ts';
 
 /** The lease outlives one attempt (bounded by the timeout) plus recording it, by this margin. */
 const LEASE_MARGIN_SECONDS = 5;
+/** Most attempt results written in one statement. */
+const RECORD_BATCH = 64;
 
 /**
  * Seconds to wait after the `attemptsMade`-th failed attempt, or null when the schedule is exhausted.
@@ -39,6 +43,9 @@ export function callbackQueue(deps: WorkerDeps): Queue<ClaimedCallback> {
   // After a crash the events a dead worker held go out again once this runs out.
   const leaseSeconds = Math.ceil(config.callbackTimeoutMs / 1000) + LEASE_MARGIN_SECONDS;
   const firstDelaySeconds = config.callbackRetrySchedule[0] ?? 0;
+  // One transaction per finished attempt made PostgreSQL the bottleneck; results that finish together
+  // commit together (each still fenced by its own lease).
+  const record = groupCommit((results: AttemptResult[]) => recordCallbackAttempts(db, results), RECORD_BATCH);
 
   async function attempt(event: ClaimedCallback): Promise<{ url: string; result: CallbackAttempt }> {
     let url: string;
@@ -93,7 +100,7 @@ export function callbackQueue(deps: WorkerDeps): Queue<ClaimedCallback> {
       const { url, result } = await attempt(event);
       const delay = result.outcome === 'failed' ? retryDelayAfter(event.attempts + 1, config.callbackRetrySchedule) : null;
       try {
-        const state = await recordCallbackAttempt(db, event.id, { url, ...result }, delay, { leaseToken: event.leaseToken, now: clock.now() });
+        const state = await record({ id: event.id, attempt: { url, ...result }, retryDelaySeconds: delay, lease: { leaseToken: event.leaseToken, now: clock.now() } });
         const entry = { eventId: event.eventId, orderUuid: event.orderUuid, status: event.status, outcome: result.outcome, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs) };
         if (state === null) log.warn(entry, 'stale callback result dropped: the lease went to another worker');
         else if (result.outcome === 'delivered') log.debug({ ...entry, state }, 'callback delivered');

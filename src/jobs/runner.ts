@@ -7,6 +7,10 @@
  * slot is free and the next item of its ordering key may be due), and on a timer for the earliest
  * runnable item. Idle waits are floored (review M3): new work always comes with a wake-up, so a short
  * timer would only poll for nothing.
+ *
+ * Claims are batched (see `CLAIM_MIN_FREED`): once a claim came back short, everything due was taken or
+ * belongs to a key at its quota, and a claim for each finished item would mostly find one slot of one
+ * saturated key, at the price of a transaction.
  */
 import { systemClock, type Clock } from '../clock.ts';
 import type { Queryable } from '../store/db/db.ts';
@@ -29,6 +33,13 @@ const IDLE_MAX_MS = 1000;
 /** The shortest idle sleep: work due "now" that could not be claimed (a host at its quota) waits this. */
 const IDLE_MIN_MS = 250;
 const CLAIM_BATCH = 100;
+/**
+ * After a short claim, finishing items trigger the next claim of their queue only once this many have
+ * finished (or the queue's concurrency, if smaller), or CLAIM_COALESCE_MS after the first of them, or when
+ * none is left running. A wake-up for new work (wake(), NOTIFY) or a timer claims at once.
+ */
+const CLAIM_MIN_FREED = 4;
+const CLAIM_COALESCE_MS = 5;
 const ERROR_BACKOFF_MS = 1000;
 const DEFAULT_JOB_RETRY_SCHEDULE = [5, 30, 300, 1800, 3600];
 
@@ -44,15 +55,28 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
+interface Entry {
+  queue: Queue<unknown>;
+  running: Set<Promise<void>>;
+  /** The last claim took fewer items than it asked for: the next may wait for more free slots. */
+  short: boolean;
+  /** Items finished since the last claim, and when the first of them finished (performance.now()). */
+  freed: number;
+  firstFreedAt: number;
+}
+
 export function createRunner(deps: WorkerDeps): Runner {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ component: 'runner' });
-  const queues: Array<{ queue: Queue<unknown>; running: Set<Promise<void>> }> = [];
+  const queues: Entry[] = [];
   let stopped = false;
   let looping: Promise<void> | null = null;
   const unlisteners: Array<() => Promise<void>> = [];
 
+  /** Something new may be due (wake(), NOTIFY, a timer): every queue claims at once. */
   let wakeRequested = false;
+  /** Only items finished: their queues claim once enough slots are free (CLAIM_MIN_FREED). */
+  let finishedSinceLoop = false;
   let wakeUp: (() => void) | null = null;
   const wake = () => {
     wakeRequested = true;
@@ -60,8 +84,11 @@ export function createRunner(deps: WorkerDeps): Runner {
   };
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (wakeRequested || stopped) return resolve();
-      const timer = setTimeout(done, ms);
+      if (wakeRequested || finishedSinceLoop || stopped) return resolve();
+      const timer = setTimeout(() => {
+        wakeRequested = true;
+        done();
+      }, ms);
       function done() {
         clearTimeout(timer);
         wakeUp = null;
@@ -70,20 +97,33 @@ export function createRunner(deps: WorkerDeps): Runner {
       wakeUp = done;
     });
 
-  function start<T>(entry: { queue: Queue<T>; running: Set<Promise<void>> }, item: T): void {
+  function start(entry: Entry, item: unknown): void {
     const task = entry.queue
       .run(item)
       .catch((error) => log.error({ err: error, queue: entry.queue.name }, 'job run threw'))
       .finally(() => {
         entry.running.delete(task);
-        wake();
+        if (entry.freed++ === 0) entry.firstFreedAt = performance.now();
+        finishedSinceLoop = true;
+        wakeUp?.();
       });
     entry.running.add(task);
   }
 
+  /** Ms this queue's next claim should still wait for more finished items; 0: claim now. */
+  function holdOff(entry: Entry, free: number): number {
+    if (!entry.short || entry.running.size === 0) return 0;
+    if (entry.freed >= Math.min(CLAIM_MIN_FREED, free, entry.queue.concurrency)) return 0;
+    if (entry.freed === 0) return IDLE_MAX_MS; // nothing finished: only a wake-up or the timer brings work
+    return Math.max(0, CLAIM_COALESCE_MS - (performance.now() - entry.firstFreedAt));
+  }
+
   async function loop(): Promise<void> {
+    let everything = true; // the first pass claims from every queue
     while (!stopped) {
+      everything ||= wakeRequested;
       wakeRequested = false;
+      finishedSinceLoop = false;
       let waitMs = IDLE_MAX_MS;
       try {
         const now = clock.now();
@@ -92,11 +132,19 @@ export function createRunner(deps: WorkerDeps): Runner {
         for (const entry of queues) {
           const free = Math.min(CLAIM_BATCH, entry.queue.concurrency - entry.running.size);
           if (free <= 0) continue;
+          const hold = everything ? 0 : holdOff(entry, free);
+          if (hold > 0) {
+            waitMs = Math.min(waitMs, hold);
+            continue;
+          }
           const items = await entry.queue.claim(free, now);
+          entry.short = items.length < free;
+          entry.freed = 0;
           for (const item of items) start(entry, item);
           claimedAny ||= items.length > 0;
           full ||= items.length === free;
         }
+        everything = false;
         if (full) continue; // there may be more due right now
         if (!claimedAny) {
           let next: number | null = null;
@@ -105,7 +153,7 @@ export function createRunner(deps: WorkerDeps): Runner {
             const due = await entry.queue.secondsUntilDue(now);
             if (due !== null) next = next === null ? due : Math.min(next, due);
           }
-          if (next !== null) waitMs = Math.min(IDLE_MAX_MS, Math.max(IDLE_MIN_MS, next * 1000));
+          if (next !== null) waitMs = Math.min(waitMs, Math.max(IDLE_MIN_MS, next * 1000));
         }
       } catch (error) {
         if (stopped) break;
@@ -118,10 +166,10 @@ export function createRunner(deps: WorkerDeps): Runner {
 
   return {
     addQueue(queue) {
-      queues.push({ queue: queue as Queue<unknown>, running: new Set() });
+      queues.push(entryOf(queue as Queue<unknown>));
     },
     register(kind, handler, options = {}) {
-      queues.push({ queue: jobQueue(deps, clock, kind, handler, options) as Queue<unknown>, running: new Set() });
+      queues.push(entryOf(jobQueue(deps, clock, kind, handler, options) as Queue<unknown>));
     },
     async start() {
       const channels = new Set(queues.map((e) => e.queue.channel));
@@ -145,6 +193,10 @@ export function createRunner(deps: WorkerDeps): Runner {
       for (const e of queues) e.queue.close?.();
     },
   };
+}
+
+function entryOf(queue: Queue<unknown>): Entry {
+  return { queue, running: new Set(), short: false, freed: 0, firstFreedAt: 0 };
 }
 
 /** Seconds to wait after the `failures`-th failure (1-based), or null when the schedule is exhausted. */

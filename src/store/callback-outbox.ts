@@ -127,6 +127,16 @@ export interface AttemptRecord {
   error: string | null;
 }
 
+/** One attempt's result, for `recordCallbackAttempts`. */
+export interface AttemptResult {
+  id: number;
+  attempt: AttemptRecord;
+  /** After a failure: the wait before the next attempt, or null when the schedule is exhausted. */
+  retryDelaySeconds: number | null;
+  /** The claim's lease; null records for an event nobody has claimed (operators, tests). */
+  lease: { leaseToken: string; now: Date } | null;
+}
+
 /**
  * Records one attempt and moves the event on: delivered / gone / refused are final; a failure is
  * retried after `retryDelaySeconds`, or marked failed when that is null (schedule exhausted).
@@ -141,24 +151,55 @@ export async function recordCallbackAttempt(
   retryDelaySeconds: number | null,
   lease: { leaseToken: string; now: Date } | null = null,
 ): Promise<CallbackState | null> {
-  const state: CallbackState =
-    attempt.outcome === 'failed' ? (retryDelaySeconds === null ? 'failed' : 'pending') : attempt.outcome;
-  const rows = await db.query<{ id: number }>({
-    name: 'record_callback_attempt',
-    text: `WITH at AS (SELECT coalesce($10::timestamptz, now()) AS t), moved AS (
+  const [state] = await recordCallbackAttempts(db, [{ id, attempt, retryDelaySeconds, lease }]);
+  return state ?? null;
+}
+
+/**
+ * `recordCallbackAttempt` for many results in one statement (one transaction, one commit): a worker
+ * delivering hundreds of callbacks a second groups the results that finish while the previous write is
+ * under way. Each row is fenced on its own; the answer is per result, in the order given.
+ */
+export async function recordCallbackAttempts(db: Queryable, results: readonly AttemptResult[]): Promise<Array<CallbackState | null>> {
+  if (results.length === 0) return [];
+  const states = results.map(({ attempt, retryDelaySeconds }): CallbackState =>
+    attempt.outcome === 'failed' ? (retryDelaySeconds === null ? 'failed' : 'pending') : attempt.outcome,
+  );
+  const rows = await db.query<{ id: number; token: string | null }>({
+    name: 'record_callback_attempts',
+    // The columns of `r` are prefixed so that the fence's bare column names can only mean the event's.
+    text: `WITH r AS (
+             SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::float8[])
+               AS r(r_id, r_token, r_at, r_url, r_http_status, r_latency_ms, r_outcome, r_error, r_state, r_delay)
+           ), moved AS (
              UPDATE callback_events SET
-               state = $7, attempts = attempts + 1, lease_token = NULL, lease_until = NULL, last_error = $6,
-               next_attempt_at = CASE WHEN $7 = 'pending' THEN (SELECT t FROM at) + make_interval(secs => $8) ELSE next_attempt_at END,
-               delivered_at = CASE WHEN $7 = 'delivered' THEN (SELECT t FROM at) ELSE delivered_at END
-             WHERE ${fence('$1', '$9')}
-             RETURNING id
+               state = r.r_state, attempts = attempts + 1, lease_token = NULL, lease_until = NULL, last_error = r.r_error,
+               next_attempt_at = CASE WHEN r.r_state = 'pending' THEN coalesce(r.r_at, now()) + make_interval(secs => r.r_delay) ELSE next_attempt_at END,
+               delivered_at = CASE WHEN r.r_state = 'delivered' THEN coalesce(r.r_at, now()) ELSE delivered_at END
+             FROM r
+             WHERE ${fence('r.r_id', 'r.r_token')}
+             RETURNING r.*
+           ), logged AS (
+             INSERT INTO callback_attempts (event_id, attempted_at, url, http_status, latency_ms, outcome, error)
+             SELECT r_id, coalesce(r_at, now()), r_url, r_http_status, r_latency_ms, r_outcome, r_error FROM moved ORDER BY r_id
            )
-           INSERT INTO callback_attempts (event_id, attempted_at, url, http_status, latency_ms, outcome, error)
-           SELECT moved.id, (SELECT t FROM at), $2, $3, $4, $5, $6 FROM moved
-           RETURNING event_id AS id`,
-    values: [id, attempt.url, attempt.httpStatus, Math.round(attempt.latencyMs), attempt.outcome, attempt.error, state, retryDelaySeconds ?? 0, lease?.leaseToken ?? null, lease?.now ?? null],
+           SELECT r_id AS id, r_token::text AS token FROM moved`,
+    values: [
+      results.map((r) => r.id),
+      results.map((r) => r.lease?.leaseToken ?? null),
+      results.map((r) => r.lease?.now ?? null),
+      results.map((r) => r.attempt.url),
+      results.map((r) => r.attempt.httpStatus),
+      results.map((r) => Math.round(r.attempt.latencyMs)),
+      results.map((r) => r.attempt.outcome),
+      results.map((r) => r.attempt.error),
+      states,
+      results.map((r) => r.retryDelaySeconds ?? 0),
+    ],
   });
-  return rows.length === 1 ? state : null;
+  // A row and its token identify a result: the same event may appear twice under two leases (a stale one).
+  const written = new Set(rows.map((r) => `${Number(r.id)}/${r.token}`));
+  return results.map((r, i) => (written.has(`${r.id}/${r.lease?.leaseToken ?? null}`) ? states[i]! : null));
 }
 
 /** Seconds until the earliest runnable event is due (0: now), or null if none is pending. */

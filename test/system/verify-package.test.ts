@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let built: typeof source;
 
 before(async () => {
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.verify.json'], { cwd: ROOT });
+  execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', `${ROOT}scripts/build-dist.ts`], { cwd: ROOT });
   built = (await import('efaktura/verify')) as typeof source;
 });
 
