@@ -40,7 +40,7 @@ test('first start on the embedded database prints a demo merchant whose curl cre
     assert.match(created.data.uuid, /^ODR\d{10}$/);
     // Within seconds the worker invoices it (interval 0): number 1, a KID, and its PDF and EHF rendered.
     let details = await call(server.url, 'GET', `/api/v1/connect/orders/details/${created.data.uuid}`, { token });
-    for (let i = 0; i < 300 && details.body.data.status !== 'INVOICED'; i++) {
+    for (let i = 0; i < 1200 && details.body.data.status !== 'INVOICED'; i++) {
       await new Promise((r) => setTimeout(r, 50));
       details = await call(server.url, 'GET', `/api/v1/connect/orders/details/${created.data.uuid}`, { token });
     }
@@ -48,7 +48,7 @@ test('first start on the embedded database prints a demo merchant whose curl cre
     assert.equal(details.body.data.invoiceNumber, '1');
     assert.match(details.body.data.kid, /^\d{16}$/);
     let pdf = await call(server.url, 'GET', '/api/v1/connect/invoices/1/pdf', { token });
-    for (let i = 0; i < 300 && pdf.status === 409; i++) {
+    for (let i = 0; i < 1200 && pdf.status === 409; i++) {
       await new Promise((r) => setTimeout(r, 50));
       pdf = await call(server.url, 'GET', '/api/v1/connect/invoices/1/pdf', { token });
     }
