@@ -49,6 +49,14 @@ export interface Config {
   /** Callbacks in flight at once, in total and per host. */
   callbackConcurrency: number;
   callbackPerHostConcurrency: number;
+  /** Hour (0–23, Europe/Oslo) at which scheduled invoice runs start (SPEC §6.2). */
+  invoiceRunHour: number;
+  /** Permit `invoice-run --as-of` a date in the future (tests and demos). */
+  allowFutureRuns: boolean;
+  /** Orders invoiced per transaction: a block of numbers is taken at once (SPEC §6.3). */
+  invoiceBatchSize: number;
+  /** Documents rendered at once per worker. */
+  renderConcurrency: number;
 }
 
 interface Setting {
@@ -82,7 +90,11 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_CALLBACK_TIMEOUT_MS', default: '10000', description: 'timeout of one callback attempt' },
   { env: 'EFAKTURA_ALLOW_PRIVATE_CALLBACKS', default: '0', description: 'allow callbacks to loopback/private/link-local addresses (1 = yes; development and tests only)' },
   { env: 'EFAKTURA_CALLBACK_CONCURRENCY', default: '64', description: 'callbacks in flight at once per worker' },
-  { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host per worker' },
+  { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host, over all workers' },
+  { env: 'EFAKTURA_INVOICE_RUN_HOUR', default: '6', description: 'hour (0–23, Europe/Oslo) at which scheduled invoice runs (intervals 1 and 2) start' },
+  { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` a future date (1 = yes; tests and demos only)' },
+  { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
+  { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
 ];
 
 export class ConfigError extends Error {}
@@ -148,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateCallbacks: bool('EFAKTURA_ALLOW_PRIVATE_CALLBACKS'),
     callbackConcurrency: int('EFAKTURA_CALLBACK_CONCURRENCY', 1, 10_000),
     callbackPerHostConcurrency: int('EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', 1, 10_000),
+    invoiceRunHour: int('EFAKTURA_INVOICE_RUN_HOUR', 0, 23),
+    allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
+    invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
+    renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),
   };
   if (config.adminToken !== null && config.adminToken.length < 32) {
     problems.push('EFAKTURA_ADMIN_TOKEN must be at least 32 characters');

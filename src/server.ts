@@ -11,6 +11,8 @@ import { DOCUMENTED_EXAMPLE } from './domain/orders/documented-example.ts';
 import { openDatabase, type Db } from './store/db/db.ts';
 import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
+import { updateInvoiceSettings } from './store/merchant-settings.ts';
+import { createDocumentRenderers } from './adapters/documents/renderers.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
@@ -47,6 +49,11 @@ export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
     if ((await countMerchants(tx)) > 0) return null;
     const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: '15032080119' });
+    // A complete seller, so the demo's invoices carry every field the law asks for (SPEC §6.1).
+    await updateInvoiceSettings(tx, merchant.id, {
+      street: 'Karl Johans gate 22', zip: '0159', city: 'Oslo', vatRegistered: true, foretaksregisteret: true,
+      invoiceEmail: 'faktura@demo-merchant.example',
+    });
     const token = await createApiToken(tx, merchant.id);
     return { merchantId: merchant.id, token: token.token, callbackSecret: merchant.callbackSecret };
   });
@@ -57,11 +64,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock });
-    const w = worker;
-    app = await buildApp({ db, config, logger, wakeWorker: w ? () => w.wake() : undefined });
+    // HTTP first: a worker that finds a backlog (thousands of orders to invoice after a restart) must not
+    // hold up the server's start on the embedded database, whose one connection and thread they share.
+    app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    const w = worker;
     let closing: Promise<void> | null = null;
     const a = app;
     return {
@@ -96,7 +105,7 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   const db = await openAndMigrate(config, logger);
   let worker: Worker;
   try {
-    worker = await startWorker({ db, config, logger });
+    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
   } catch (error) {
     await db.close();
     throw error;
@@ -111,12 +120,19 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   };
 }
 
+/**
+ * The demo's callback URL: a name that never resolves (RFC 6761 reserves .invalid), so trying efaktura
+ * out never calls somebody else's server; the attempts show up in the order's details.
+ */
+export const DEMO_CALLBACK_URL = 'https://merchant.invalid/efaktura-callback';
+
 export function demoBanner(demo: DemoMerchant, url: string): string {
+  const example = { ...DOCUMENTED_EXAMPLE, callback: { callbackUrl: DEMO_CALLBACK_URL } };
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
     `  -H 'Authorization: Bearer ${demo.token}' \\`,
     `  -H 'Content-Type: application/json' \\`,
-    `  -d '${JSON.stringify(DOCUMENTED_EXAMPLE)}'`,
+    `  -d '${JSON.stringify(example)}'`,
   ].join('\n');
   return [
     '',
@@ -129,6 +145,13 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     ' Send the documented example order:',
     '',
     curl,
+    '',
+    ' Within seconds the order is INVOICED. Its invoice number and KID:',
+    `   curl -s ${url}/api/v1/connect/orders/details/ODR… -H 'Authorization: Bearer ${demo.token}'`,
+    ' and the invoice as the customer gets it (PDF) and as the accountant gets it (EHF):',
+    `   curl -s ${url}/api/v1/connect/invoices/1/pdf -H 'Authorization: Bearer ${demo.token}' -o invoice-1.pdf`,
+    `   curl -s ${url}/api/v1/connect/invoices/1/ehf -H 'Authorization: Bearer ${demo.token}' -o invoice-1.xml`,
+    ` Put your own endpoint in callbackUrl to receive the signed status callbacks (${DEMO_CALLBACK_URL} never resolves).`,
     '',
     ` API docs: ${url}/docs`,
     ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',

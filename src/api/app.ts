@@ -22,7 +22,10 @@ import { registerOrderStatusList } from './connect/order-status-list.ts';
 import { registerInvoiceNumber } from './connect/invoice-number.ts';
 import { registerCancelOrder } from './connect/cancel-order.ts';
 import { registerRefundOrder } from './connect/refund-order.ts';
+import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
+import { registerAdminMerchants } from './admin/merchants.ts';
+import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -150,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerInvoiceNumber(api, ctx);
       registerCancelOrder(api, ctx);
       registerRefundOrder(api, ctx);
+      registerInvoices(api, ctx);
     },
     { prefix: '/api/v1/connect' },
   );
@@ -160,6 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         request.tokenKey = (await auth.requireAdmin(request)).tokenKey;
       });
       registerAdminCallbacks(admin, ctx);
+      registerAdminMerchants(admin, ctx);
+      registerAdminInvoiceRuns(admin, ctx);
     },
     { prefix: '/api/v1/admin' },
   );

@@ -13,18 +13,21 @@ export const ERROR_CATALOGUE = {
   orderNotInvoicedYet: { status: 400, statusMessage: 'Conflict of Business Logic' },
   refundRejectionForProductAmountExceed: { status: 400, statusMessage: 'Conflict of Business Logic' },
   requestProductIdNotAvailable: { status: 400, statusMessage: 'Conflict of Business Logic' },
-  // Beyond the docs: an issued invoice is corrected only by a credit note (bokføringsforskriften).
-  creditNoteRequired: { status: 400, statusMessage: 'Conflict of Business Logic' },
   // Beyond the docs: a URL Fastify cannot decode (a bad percent-encoding).
   malformedUrl: { status: 400, statusMessage: 'Bad Request' },
   unauthenticated: { status: 401, statusMessage: 'Unauthorized' },
   forbidden: { status: 403, statusMessage: 'Forbidden' },
   orderNotFound: { status: 404, statusMessage: 'Not Found' },
+  // Beyond the docs (SPEC §6.4): an unknown invoice or credit note number, or another merchant's.
+  invoiceNotFound: { status: 404, statusMessage: 'Not Found' },
+  merchantNotFound: { status: 404, statusMessage: 'Not Found' },
   notFound: { status: 404, statusMessage: 'Not Found' },
   routeNotFound: { status: 404, statusMessage: 'Not Found' },
   methodNotAllowed: { status: 405, statusMessage: 'Method Not Allowed' },
   // Beyond the docs (SPEC §2.1): a retry while the first request with its key is still running.
   idempotencyKeyInProgress: { status: 409, statusMessage: 'Conflict' },
+  // Beyond the docs (SPEC §6.4): the document exists but its PDF/EHF is still being rendered; retry.
+  documentNotReadyYet: { status: 409, statusMessage: 'Conflict' },
   payloadTooLarge: { status: 413, statusMessage: 'Payload Too Large' },
   // Beyond the docs: a path parameter over Fastify's length limit; no valid id is that long.
   uriTooLong: { status: 414, statusMessage: 'URI Too Long' },

@@ -10,6 +10,8 @@ import { parseCommandLine } from './args.ts';
 import { runCallbacksCommand } from './callbacks.ts';
 import { UsageError } from './errors.ts';
 import { merchantCommand } from './merchants.ts';
+import { invoiceRunCommand } from './invoices.ts';
+import { ApiError } from '../app/errors.ts';
 import { migrateCommand } from './migrate.ts';
 import { withDb } from './output.ts';
 import { serve, worker } from './serve.ts';
@@ -22,7 +24,9 @@ Usage:
   efaktura serve                          API server + background worker
   efaktura worker                         background worker only (scale out against one PostgreSQL)
   efaktura migrate                        apply pending database migrations and name them
-  efaktura merchant create --name NAME --org-number 9DIGITS [--account-number 11DIGITS] [--json]
+  efaktura merchant create --name NAME --org-number 9DIGITS [SETTINGS] [--json]
+  efaktura merchant update ID [SETTINGS] [--json]   invoice settings: efaktura merchant --help lists them
+  efaktura merchant show ID [--json]
   efaktura merchant list [--json]
   efaktura token create --merchant ID [--json]
   efaktura token list [--merchant ID] [--json]
@@ -30,9 +34,10 @@ Usage:
   efaktura admin-token create [--json]    operator token for /api/v1/admin/…
   efaktura callbacks list [--order UUID] [--status pending|delivered|failed|gone|refused] [--limit N] [--json]
   efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME [--json]
+  efaktura invoice-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   every invoice run due up to that date, now
   efaktura config                         every environment variable: its effective value and its default
 
-Not yet: invoice-run and payments import (SPEC §8) arrive with invoicing.
+Not yet: payments import (SPEC §8).
 Configuration comes from environment variables; see README.md or \`efaktura config\`.`;
 
 /** Commands without flags of their own still refuse a stray one instead of ignoring it. */
@@ -67,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       return tokenCommand(config, logger, rest);
     case 'admin-token':
       return adminTokenCommand(config, logger, rest);
+    case 'invoice-run':
+      return invoiceRunCommand(config, logger, rest);
     case 'callbacks':
       return runCallbacksCommand((fn) => withDb(config, logger, fn), rest);
     default:
@@ -81,6 +88,13 @@ export async function runCli(argv: string[]): Promise<void> {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError) {
       process.stderr.write(`efaktura: ${error.message}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
+      return;
+    }
+    if (error instanceof ApiError) {
+      // A use case's refusal (an unknown merchant, say): its sentences, not a stack.
+      const errors = Array.isArray(error.errors) ? error.errors.join('\n') : error.code;
+      process.stderr.write(`efaktura: ${errors}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stderr.write(`efaktura: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -17,6 +17,7 @@ import type { Queryable } from '../store/db/db.ts';
 import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, type ClaimedJob } from '../store/jobs.ts';
 import { callbackQueue } from './callbacks.ts';
 import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
+import { immediateInvoicingQueue, invoiceRunKind, invoiceScheduleKind, renderKind, scheduleInvoiceRuns } from './invoicing.ts';
 import {
   FinalJobError,
   LeaseLostError,
@@ -250,15 +251,21 @@ export interface Worker {
   readonly runner: Runner;
 }
 
-/** The runner with every job kind of efaktura: callbacks and housekeeping. */
+/** The runner with every job kind of efaktura: callbacks, invoicing, documents and housekeeping. */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const runner = createRunner(deps);
   runner.addQueue(callbackQueue(deps));
+  runner.addQueue(immediateInvoicingQueue(deps));
+  runner.register(...invoiceRunKind(deps));
+  runner.register(...invoiceScheduleKind(deps));
+  if (deps.documents) runner.register(...renderKind(deps, deps.documents));
   runner.register(...housekeepingKind(deps));
   await runner.start();
-  await scheduleHousekeeping(deps).catch((error) =>
-    deps.logger.warn({ err: error }, 'could not schedule housekeeping'),
-  );
+  // Not awaited: on the embedded database these wait their turn behind whatever backlog the runner found,
+  // and the process is ready (and says so) before that is worked off.
+  void scheduleHousekeeping(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule housekeeping'));
+  // Runs missed while no worker was up are found by the first look, at once.
+  void scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
   return { runner, wake: runner.wake, stop: runner.stop };
 }
 

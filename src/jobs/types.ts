@@ -6,6 +6,7 @@
  * - lease: a claim's token and expiry; results carry the token and are dropped once another worker holds
  *   the row (fencing), so a stale worker never overwrites a newer result.
  */
+import type { DocumentRenderers } from '../app/invoicing/render-documents.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** The time every due-ness and lease decision reads; the system clock when absent. */
   clock?: Clock;
+  /** The PDF and EHF renderers (adapters/documents); without them no documents are rendered here. */
+  documents?: DocumentRenderers;
 }
 
 /** One source of work for the runner loop. */

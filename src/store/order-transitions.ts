@@ -26,6 +26,8 @@ export interface TransitionChanges {
   /** Added to the order's paid amount. */
   paidOre?: number;
   cancellationNote?: string;
+  /** The invoice that now carries the order (SPEC §6.3): set when the order becomes INVOICED. */
+  invoice?: { id: number; number: number; kid: string | null; dueDate: string | null };
 }
 
 /**
@@ -46,9 +48,15 @@ export async function transitionOrder(
     name: 'transition_order',
     text: `UPDATE orders SET status = $2, updated_at = now(),
              refunded_ore = refunded_ore + $3, paid_ore = paid_ore + $4,
-             cancellation_note = coalesce($5, cancellation_note)
+             cancellation_note = coalesce($5, cancellation_note),
+             invoice_id = coalesce($7, invoice_id), invoice_number = coalesce($8, invoice_number),
+             kid = coalesce($9, kid), due_date = coalesce($10::date, due_date)
            WHERE id = $1 AND status = $6 RETURNING id`,
-    values: [order.id, to, changes.refundedOre ?? 0, changes.paidOre ?? 0, changes.cancellationNote ?? null, order.status],
+    values: [
+      order.id, to, changes.refundedOre ?? 0, changes.paidOre ?? 0, changes.cancellationNote ?? null, order.status,
+      changes.invoice?.id ?? null, changes.invoice ? String(changes.invoice.number) : null,
+      changes.invoice?.kid ?? null, changes.invoice?.dueDate ?? null,
+    ],
   });
   // The caller holds the row lock, so the status cannot have moved under it; if it did, refuse.
   if (updated.length !== 1) throw new IllegalTransitionError(order.status, to);

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { exampleOrder, type JsonObject } from '../fixtures/example-order.ts';
 import { CREATE_PATH, DB_LABEL, call, startTestServer, type ApiResponse, type TestServer } from '../helpers/harness.ts';
 import { CONNECT, createOrder, setStatus } from '../helpers/order-helpers.ts';
+import { invoiceAll } from '../helpers/invoicing.ts';
 import { createAdminToken } from '../../src/store/tokens.ts';
 
 /** Requests per endpoint group; the sum is the file's budget (≥ 10 000). */
@@ -90,10 +91,13 @@ describe(`hostile input on every endpoint (${DB_LABEL})`, () => {
     // Tokens cached as in production (the default is 5 s), so the budget goes to the endpoints, not to auth.
     t = await startTestServer({ runWorker: false, tokenCacheSeconds: 300 });
     adminToken = (await createAdminToken(t.db)).token;
-    orders = [];
-    for (let i = 0; i < 4; i++) orders.push(await createOrder(t));
-    await setStatus(t.db, orders[2]!, 'INVOICED');
-    await setStatus(t.db, orders[3]!, 'PAID');
+    // Orders 2 and 3 are invoiced for real (a cancel or refund of them issues a credit note); 3 is then PAID
+    // as the payments module will set it. Orders 0 and 1 stay SENT.
+    const invoiced = [await createOrder(t), await createOrder(t)];
+    await invoiceAll(t.db, t.merchant.merchantId);
+    const [paid] = await t.db.query<{ invoice_number: string }>({ text: 'SELECT invoice_number FROM orders WHERE uuid = $1', values: [invoiced[1]] });
+    await setStatus(t.db, invoiced[1]!, 'PAID', paid!.invoice_number);
+    orders = [await createOrder(t), await createOrder(t), ...invoiced];
     baseline = {
       orders: await count('SELECT count(*)::int AS n FROM orders'),
       events: await count('SELECT count(*)::int AS n FROM order_events'),

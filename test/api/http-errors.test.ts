@@ -3,6 +3,7 @@
  * dependency failures and unexpected errors — never a stack trace, always a request id.
  */
 import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../../src/clock.ts';
 import assert from 'node:assert/strict';
 import { exampleOrder } from '../fixtures/example-order.ts';
 import {
@@ -211,7 +212,7 @@ describe(`limits and failures (${DB_LABEL})`, () => {
 
   test('a request that arrives while the server is closing is 503 serviceUnavailable in the envelope', async () => {
     const { db, close } = await openTestDb();
-    const app = await buildApp({ db, config: testConfig(), logger: createLogger('silent') });
+    const app = await buildApp({ db, config: testConfig(), logger: createLogger('silent'), clock: systemClock });
     // A later preClose hook that takes its time (as stopping a worker does) keeps the server listening
     // after close() began: requests that arrive then must be turned away, in the envelope.
     let closeBegan!: () => void;
@@ -240,7 +241,7 @@ describe(`limits and failures (${DB_LABEL})`, () => {
 
   test('an unexpected error is 510 somethingWentWrong without internals', async () => {
     const { db, close } = await openTestDb();
-    const app = await buildApp({ db, config: testConfig(), logger: createLogger('silent') });
+    const app = await buildApp({ db, config: testConfig(), logger: createLogger('silent'), clock: systemClock });
     app.get('/boom', async () => {
       throw new Error('secret internals at /src/x.ts:1');
     });

@@ -22,13 +22,14 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('merchant create --json prints exactly one JSON object with merchantId, token and callbackSecret', async () => {
+  test('merchant create --json prints exactly one JSON object with merchantId, token, callbackSecret and the settings', async () => {
     const res = await runCli(['merchant', 'create', '--name', 'Kari Hår AS', '--org-number', '923609016', '--account-number', '15032080119', '--json'], env);
     assert.equal(res.code, 0, res.stderr);
     const lines = res.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const created = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(created).sort(), ['callbackSecret', 'merchantId', 'token']);
+    assert.deepEqual(Object.keys(created).sort(), ['callbackSecret', 'merchantId', 'settings', 'token']);
+    assert.equal(created.settings.legalName, 'Kari Hår AS');
     assert.equal(typeof created.merchantId, 'number');
     // ≥ 32 random bytes: 43 base64url characters after the prefix.
     assert.match(created.token, /^efk_live_[\w-]{43}$/);
@@ -39,7 +40,8 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
   test('merchant create refuses a bad organisation number or account number with a clear message', async () => {
     const res = await runCli(['merchant', 'create', '--name', 'X', '--org-number', '123456789'], env);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /--org-number must be a valid 9-digit Norwegian organisation number/);
+    assert.match(res.stderr, /--org-number: The organisation number must be 9 digits with a valid MOD11 check digit; "123456789" is not\./);
+    assert.match(res.stderr, /Nothing was changed\./);
     const acc = await runCli(['merchant', 'create', '--name', 'X', '--org-number', '923609016', '--account-number', '12345678901'], env);
     assert.equal(acc.code, 2);
     assert.match(acc.stderr, /--account-number/);
@@ -124,7 +126,50 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     const res = await runCli(['--help'], env);
     assert.equal(res.code, 0);
     assert.match(res.stdout, /efaktura callbacks list [^\n]*--limit N/);
-    assert.match(res.stdout, /Not yet: invoice-run and payments import/);
+    assert.match(res.stdout, /efaktura invoice-run \[--as-of YYYY-MM-DD\] \[--merchant ID\] \[--json\]/);
+    assert.match(res.stdout, /efaktura merchant update ID/);
+    assert.match(res.stdout, /Not yet: payments import/);
+  });
+
+  test('merchant create and update take the invoice settings; unlawful ones are refused with exit 2 and nothing changes', async () => {
+    const created = await runCli(['merchant', 'create', '--name', 'Kari Hår AS', '--org-number', '923609016', '--account-number', '15032080119',
+      '--street', 'Luramyrveien 65', '--zip', '4313', '--city', 'Sandnes', '--vat-registered', '--foretaksregisteret', '--email', 'faktura@karihar.no',
+      '--invoice-fee', '39', '--invoice-fee-tax', '25', '--kid-check', 'mod11', '--json'], env);
+    assert.equal(created.code, 0, created.stderr);
+    const { merchantId, settings } = JSON.parse(created.stdout);
+    assert.deepEqual(
+      [settings.street, settings.zip, settings.city, settings.vatRegistered, settings.foretaksregisteret, settings.contactEmail, settings.invoiceFee, settings.kidCheck],
+      ['Luramyrveien 65', '4313', 'Sandnes', true, true, 'faktura@karihar.no', '39.00', 'mod11'],
+    );
+    const bad = await runCli(['merchant', 'update', String(merchantId), '--reminder-fee', '36', '--account-number', '123', '--kid-check', 'luhn'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--reminder-fee: The reminder fee must not exceed 3500 øre/);
+    assert.match(bad.stderr, /--account-number: The account number must be 11 digits/);
+    assert.match(bad.stderr, /--kid-check: The KID check must be mod10 or mod11/);
+    assert.match(bad.stderr, /Nothing was changed\./);
+    const updated = await runCli(['merchant', 'update', String(merchantId), '--city', 'Stavanger', '--zip', '4006', '--no-vat-registered', '--delivery', 'email,file', '--json'], env);
+    assert.equal(updated.code, 0, updated.stderr);
+    const after = JSON.parse(updated.stdout);
+    assert.deepEqual([after.city, after.zip, after.vatRegistered, after.deliveryChannels, after.invoiceFee, after.kidCheck], ['Stavanger', '4006', false, ['email', 'file'], '39.00', 'mod11']);
+    const missing = await runCli(['merchant', 'update', '999999', '--city', 'Oslo'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /There is no merchant 999999/);
+  });
+
+  test('invoice-run invoices what is due, prints a summary, and refuses a future or malformed --as-of with exit 2', async () => {
+    const run = await runCli(['invoice-run', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout);
+    assert.match(summary.asOf, /^\d{4}-\d{2}-\d{2}$/);
+    assert.deepEqual(Object.keys(summary).sort(), ['asOf', 'immediate', 'refused', 'runs']);
+    const future = await runCli(['invoice-run', '--as-of', '2999-01-01'], env);
+    assert.equal(future.code, 2);
+    assert.match(future.stderr, /in the future[^\n]*EFAKTURA_ALLOW_FUTURE_RUNS=1/);
+    const malformed = await runCli(['invoice-run', '--as-of', '01.12.2026'], env);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /not a date as YYYY-MM-DD/);
+    const allowed = await runCli(['invoice-run', '--as-of', '2999-01-01', '--json'], { ...env, EFAKTURA_ALLOW_FUTURE_RUNS: '1' });
+    assert.equal(allowed.code, 0, allowed.stderr);
   });
 
   test('config prints each variable’s effective value from the environment next to its default, secrets hidden', async () => {

@@ -38,13 +38,28 @@ test('first start on the embedded database prints a demo merchant whose curl cre
     const { stdout } = await promisify(execFile)('sh', ['-c', curl]);
     const created = JSON.parse(stdout);
     assert.match(created.data.uuid, /^ODR\d{10}$/);
-    const status = await call(server.url, 'GET', `/api/v1/connect/orders/status/${created.data.uuid}`, { token });
-    assert.equal(status.status, 200);
-    assert.equal(status.body.data.status, 'SENT');
-    // Creating changes no status, so nothing is queued for the example's callbackUrl on the internet.
+    // Within seconds the worker invoices it (interval 0): number 1, a KID, and its PDF and EHF rendered.
+    let details = await call(server.url, 'GET', `/api/v1/connect/orders/details/${created.data.uuid}`, { token });
+    for (let i = 0; i < 1200 && details.body.data.status !== 'INVOICED'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      details = await call(server.url, 'GET', `/api/v1/connect/orders/details/${created.data.uuid}`, { token });
+    }
+    assert.equal(details.body.data.status, 'INVOICED');
+    assert.equal(details.body.data.invoiceNumber, '1');
+    assert.match(details.body.data.kid, /^\d{16}$/);
+    let pdf = await call(server.url, 'GET', '/api/v1/connect/invoices/1/pdf', { token });
+    for (let i = 0; i < 1200 && pdf.status === 409; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      pdf = await call(server.url, 'GET', '/api/v1/connect/invoices/1/pdf', { token });
+    }
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    // The banner's callbackUrl never resolves: nobody's server on the internet is called.
     const callbacks = await call(server.url, 'GET', '/api/v1/admin/callbacks', { token: ADMIN_TOKEN });
     assert.equal(callbacks.status, 200);
-    assert.deepEqual(callbacks.body.data, []);
+    assert.deepEqual(callbacks.body.data.map((c: { status: string }) => c.status), ['INVOICED']);
+    assert.match(curl, /"callbackUrl":"https:\/\/merchant\.invalid\/efaktura-callback"/);
+    assert.doesNotMatch(curl, /example\.com/);
   } finally {
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);

@@ -51,6 +51,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     dataDir: 'memory://',
     demoMerchant: false,
+    // No background worker unless a test asks for one: a worker would invoice (and render) every order a
+    // test makes, which only the invoicing and callback tests want.
+    runWorker: false,
     tokenCacheSeconds: 0,
     allowPrivateCallbacks: true,
     rateLimitPerMinute: 1_000_000,

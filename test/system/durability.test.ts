@@ -31,7 +31,7 @@ test(`orders answered 201 are there after SIGKILL and restart (${DB_LABEL})`, as
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 400 + round * 150));
+      await new Promise((r) => setTimeout(r, 800 + round * 300));
       server.child.kill('SIGKILL');
       stop = true;
       await Promise.all(clients);

@@ -49,7 +49,7 @@ export function registerCancelOrder(api: FastifyInstance, ctx: RouteContext): vo
     async (request, reply) => {
       assertValid(cancelBodyRules, request.body);
       const note = readPath(request.body, 'cancellationNote') as string;
-      await cancelOrder(ctx.db, request.merchant!.id, request.params.uuid, note);
+      await cancelOrder(ctx.db, ctx.clock, request.merchant!.id, request.params.uuid, note);
       ctx.wakeWorker?.();
       return reply.code(202).send(success(202, 'cancelledOrderSuccessfully', null, false));
     },

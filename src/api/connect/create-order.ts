@@ -82,6 +82,7 @@ export function registerCreateOrder(api: FastifyInstance, ctx: RouteContext): vo
         const created =
           replay ?? (await createOrder(ctx.db, merchant.id, validOrThrow(validateCreateOrder(request.body, policyOf(merchant))), claim, ttl));
         if (created.replayed) reply.header('idempotent-replayed', 'true');
+        else ctx.wakeWorker?.(); // an interval-0 order is invoiced at once (SPEC §6.2)
         return reply
           .code(201)
           .send(success(201, 'orderAddedSuccessfully', { uuid: created.uuid, customerUuid: created.customerUuid }, false));

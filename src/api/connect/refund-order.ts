@@ -97,7 +97,7 @@ export function registerRefundOrder(api: FastifyInstance, ctx: RouteContext): vo
     },
     async (request, reply) => {
       const refund = validOrThrow(validateRefund(request.body));
-      await refundOrder(ctx.db, request.merchant!.id, request.params.uuid, refund);
+      await refundOrder(ctx.db, ctx.clock, request.merchant!.id, request.params.uuid, refund);
       ctx.wakeWorker?.();
       return reply.code(202).send(success(202, 'orderRefundedSuccessfully', null, true));
     },

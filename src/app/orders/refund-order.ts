@@ -2,7 +2,7 @@
  * Refund order lines (SPEC §2.3): in one transaction the order is locked, the lifecycle decides on the
  * total, every line is checked against what is left to refund on it, the lines and the order's refunded
  * amount are raised, and the status change (REFUNDED or PARTIAL REFUNDED) is written with its event and
- * callback. A refused refund writes nothing.
+ * callback, with the credit note for the refunded amounts (SPEC §6.3). A refused refund writes nothing.
  */
 import { ApiError } from '../errors.ts';
 import { decideRefund } from '../../domain/orders/lifecycle.ts';
@@ -10,11 +10,20 @@ import { formatOre } from '../../domain/money/money.ts';
 import type { RefundRequest } from '../../domain/orders/refund.ts';
 import type { Db } from '../../store/db/db.ts';
 import { findOrderLines } from '../../store/orders.ts';
-import { creditNoteRequired } from './cancel-order.ts';
+import type { Clock } from '../../clock.ts';
+import { addLineRefunds } from '../../store/line-refunds.ts';
+import { transitionOrder } from '../../store/order-transitions.ts';
+import { issueCreditNote } from '../invoicing/issue-credit-note.ts';
 import { lifecycleRefusal, lockOrder } from './lock-order.ts';
 
-export async function refundOrder(db: Db, merchantId: number, uuid: string, refund: RefundRequest): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function refundOrder(
+  db: Db,
+  clock: Clock,
+  merchantId: number,
+  uuid: string,
+  refund: RefundRequest,
+): Promise<{ creditNoteNumber: number | null }> {
+  return db.transaction(async (tx) => {
     const order = await lockOrder(tx, merchantId, uuid);
     const decision = decideRefund(order.status, order.grand_total_ore, order.refunded_ore, refund.grandTotalOre);
     // A total over what is left is reported after the line checks, which say which line is at fault.
@@ -37,8 +46,20 @@ export async function refundOrder(db: Db, merchantId: number, uuid: string, refu
     });
     if (exceeding.length > 0) throw new ApiError('refundRejectionForProductAmountExceed', { errors: exceeding });
     if (!decision.ok) throw lifecycleRefusal(decision.error, 'refunded', order);
-    // Every refundable order has an issued invoice, which only a credit note may correct (written in this
-    // transaction). Until the invoicing module issues credit notes, the refund is refused, not half-done.
-    throw creditNoteRequired(order.uuid, order.status, 'refunded');
+
+    // Every refundable order has an issued invoice, which only a credit note corrects (SPEC §6.3).
+    const creditNoteNumber = await issueCreditNote(tx, clock, {
+      merchantId,
+      orderId: order.id,
+      orderUuid: order.uuid,
+      credit: { kind: 'refund', lines: refund.lines.map((l) => ({ position: orderLines.get(l.lineId)!.position, ore: l.ore })) },
+      note: `Refund (${refund.type})`,
+    });
+    await addLineRefunds(tx, order.id, refund.lines);
+    const reason = `refund (${refund.type}) of ${formatOre(refund.grandTotalOre)}: ${refund.lines
+      .map((line) => `line ${line.lineId} ${formatOre(line.ore)}`)
+      .join(', ')} (credit note ${creditNoteNumber})`;
+    await transitionOrder(tx, order, decision.to, { reason, actor: `merchant:${merchantId}` }, { refundedOre: refund.grandTotalOre });
+    return { creditNoteNumber };
   });
 }

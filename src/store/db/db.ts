@@ -243,10 +243,21 @@ async function openEmbedded(dataDir: string): Promise<Db> {
       client.release();
     }
   };
+  // PGlite runs in this thread and answers through promises alone, with no I/O in between: a loop of
+  // queries (a run invoicing thousands of orders) would be one unbroken chain of microtasks, and HTTP,
+  // timers and signals would wait until it ends. Every statement and transaction first lets the event
+  // loop take a turn.
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     kind: 'embedded',
-    query: q.query,
-    transaction: (fn) => transactionOn(pool, fn),
+    async query(query) {
+      await turn();
+      return q.query(query);
+    },
+    async transaction(fn) {
+      await turn();
+      return transactionOn(pool, fn);
+    },
     async listen(channel, fn) {
       // LISTEN/UNLISTEN go to PGlite directly, beside the pool: hold the pool's one connection meanwhile, or
       // they interleave with another query's wire protocol ("StartTransactionCommand: unexpected state").

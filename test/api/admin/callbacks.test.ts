@@ -224,7 +224,7 @@ describe(`callback redelivery end to end (${DB_LABEL})`, () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     // One attempt, then failed for good: the schedule has no retry.
-    t = await startTestServer({ adminToken: ADMIN_TOKEN, callbackRetrySchedule: [0] });
+    t = await startTestServer({ runWorker: true, adminToken: ADMIN_TOKEN, callbackRetrySchedule: [0] });
   });
   after(async () => {
     await t.close();

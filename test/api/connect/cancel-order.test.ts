@@ -8,6 +8,7 @@ import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from
 import {
   CONNECT, assertConflict, assertError, assertOneTransition, assertValidation, createOrder, setStatus, snapshot,
 } from '../../helpers/order-helpers.ts';
+import { invoiceAll } from '../../helpers/invoicing.ts';
 
 const path = (uuid: string) => `${CONNECT}/orders/cancel/${uuid}`;
 const NOTE = { cancellationNote: 'Customer withdrew the order' };
@@ -71,17 +72,24 @@ describe(`cancel order (${DB_LABEL})`, () => {
     assert.deepEqual(callback.attemptLog, []);
   });
 
-  // Review M5: an issued invoice is voided only by a credit note; until credit notes are issued, cancelling
-  // an invoiced order is refused and nothing changes.
+  // An issued invoice is voided only by a credit note (SPEC §6.3), issued in the cancel's transaction.
   for (const status of ['INVOICED', 'PURRING']) {
-    test(`an ${status} order is 400 creditNoteRequired and nothing changes`, async () => {
+    test(`an ${status} order is cancelled with a credit note for its invoice`, async () => {
       const uuid = await createOrder(t);
-      await setStatus(t.db, uuid, status);
+      await invoiceAll(t.db, t.merchant.merchantId);
+      const [row] = await t.db.query<{ invoice_number: string; invoice_id: number }>({ text: 'SELECT invoice_number, invoice_id FROM orders WHERE uuid = $1', values: [uuid] });
+      if (status !== 'INVOICED') await setStatus(t.db, uuid, status, row!.invoice_number);
       const before = await snapshot(t.db, uuid);
       const res = await call(t.url, 'POST', path(uuid), { token: t.merchant.token, body: NOTE });
-      assertConflict(res, 'creditNoteRequired');
-      assert.match(res.body.errors[0], new RegExp(`^Order ${uuid} cannot be cancelled: it has been invoiced \\(status ${status}\\)`));
-      assert.deepEqual(await snapshot(t.db, uuid), before);
+      assert.equal(res.status, 202, res.text);
+      const after = await snapshot(t.db, uuid);
+      assertOneTransition(before, after, status, 'CANCELLED', actor);
+      const creditNotes = await t.db.query<{ number: number; total_ore: number }>({
+        text: 'SELECT number, total_ore FROM invoices WHERE credits_invoice_id = $1', values: [row!.invoice_id],
+      });
+      assert.equal(creditNotes.length, 1);
+      assert.equal(creditNotes[0]!.total_ore, 5100);
+      assert.equal(after.events.at(-1)!.reason, `${NOTE.cancellationNote} (credit note ${creditNotes[0]!.number})`);
     });
   }
 

@@ -3,6 +3,7 @@
  * `limit` / `after` / `next_cursor` pagination extension.
  */
 import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../../../src/clock.ts';
 import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
 import { buildApp } from '../../../src/api/app.ts';
@@ -207,7 +208,7 @@ describe(`get all order status (${DB_LABEL})`, () => {
     assertValidation(await call(t.url, 'GET', `${LIST}?limit=1&after=${cursor}`, { token: b.token }), [
       'The after is not a valid cursor; pass the next_cursor of the previous page.',
     ]);
-    const otherNode = await buildApp({ db: t.db, config: t.config, logger: createLogger('silent') });
+    const otherNode = await buildApp({ db: t.db, config: t.config, logger: createLogger('silent'), clock: systemClock });
     try {
       const res = await otherNode.inject({
         method: 'GET',

@@ -1,11 +1,13 @@
 /**
  * POST /api/v1/connect/orders/refund/{uuid}: full, partial and repeated partial refunds of invoiced orders,
- * per-line limits, unknown line ids, refusals by status, and the 417 / 404 / 401 answers. Orders are put in
- * INVOICED / PAID directly in the database, as the invoicing and payment modules will.
+ * per-line limits, unknown line ids, refusals by status, and the 417 / 404 / 401 answers. Orders are invoiced
+ * for real (each refund issues a credit note against the invoice); PAID and PURRING are then set directly in
+ * the database, as the payment and dunning modules will.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
+import { invoiceAll } from '../../helpers/invoicing.ts';
 import {
   CONNECT, assertConflict, assertError, assertOneTransition, assertValidation, createOrder, lineIds, setStatus, snapshot,
   twoLineOrder,
@@ -27,9 +29,24 @@ describe(`refund order (${DB_LABEL})`, () => {
   /** A two-line order (1400.00 + 300.00) in `status`; returns its uuid and line ids. */
   async function invoicedOrder(status = 'INVOICED') {
     const uuid = await createOrder(t, { body: twoLineOrder() });
-    await setStatus(t.db, uuid, status);
+    if (status !== 'SENT') await invoiceAll(t.db, t.merchant.merchantId);
+    if (status !== 'INVOICED' && status !== 'SENT') await keepInvoiceSetStatus(uuid, status);
     const [consulting, book] = await lineIds(t.db, uuid);
     return { uuid, consulting: consulting!, book: book! };
+  }
+
+  async function keepInvoiceSetStatus(uuid: string, status: string): Promise<void> {
+    const [row] = await t.db.query<{ invoice_number: string }>({ text: 'SELECT invoice_number FROM orders WHERE uuid = $1', values: [uuid] });
+    await setStatus(t.db, uuid, status, row!.invoice_number);
+  }
+
+  /** The credit notes of an order's invoice, oldest first. */
+  async function creditNotesOf(uuid: string) {
+    return t.db.query<{ number: number; total_ore: number }>({
+      text: `SELECT cn.number, cn.total_ore FROM invoices cn JOIN orders o ON o.invoice_id = cn.credits_invoice_id
+             WHERE o.uuid = $1 ORDER BY cn.number`,
+      values: [uuid],
+    });
   }
 
   const refund = (uuid: string, body: unknown, token = t.merchant.token) => call(t.url, 'POST', path(uuid), { token, body });
@@ -42,18 +59,68 @@ describe(`refund order (${DB_LABEL})`, () => {
     return details.body.data.productList.map((p: { refunded: string }) => p.refunded);
   }
 
-  // Review M5: an issued invoice is corrected only by a credit note. Until credit notes are issued, a refund
-  // that passes every other check is refused whole — no line, amount, status, event or callback changes.
-  for (const status of ['INVOICED', 'PURRING', 'PAID', 'PARTIAL REFUNDED']) {
-    test(`a valid refund of a ${status} order is 400 creditNoteRequired and nothing changes`, async () => {
-      const o = await invoicedOrder(status);
+  test('a partial refund answers the documented 202 and makes the order PARTIAL REFUNDED', async () => {
+    const o = await invoicedOrder();
+    const before = await snapshot(t.db, o.uuid);
+    const res = await refund(o.uuid, { type: 'invoiced', grandTotal: 400, products: [{ id: o.consulting, amount: 400 }] });
+    assert.equal(res.status, 202, res.text);
+    assert.equal(res.text, '{"status_code":202,"status_message":"OK","message":"orderRefundedSuccessfully","is_data":true,"data":null}');
+    const after = await snapshot(t.db, o.uuid);
+    assertOneTransition(before, after, 'INVOICED', 'PARTIAL REFUNDED', actor);
+    const [creditNote] = await creditNotesOf(o.uuid);
+    assert.equal(creditNote!.total_ore, 40_000);
+    assert.equal(after.events.at(-1)!.reason, `refund (invoiced) of 400.00: line ${o.consulting} 400.00 (credit note ${creditNote!.number})`);
+    assert.deepEqual(await statusOf(o.uuid), { uuid: o.uuid, status: 'PARTIAL REFUNDED', orderAmount: 1700, refundedAmount: 400 });
+    assert.deepEqual(await refundedPerLine(o.uuid), ['400.00', '0.00']);
+    const details = await call(t.url, 'GET', `${CONNECT}/orders/details/${o.uuid}`, { token: t.merchant.token });
+    assert.equal(details.body.data.amountRefunded, '400.00');
+  });
+
+  test('repeated partial refunds add up per line and end in REFUNDED, each with one event and one callback', async () => {
+    const o = await invoicedOrder();
+    const steps: Array<{ body: unknown; from: string; to: string; refunded: number; lines: string[] }> = [
+      { body: { type: 'regular', grandTotal: '1000.00', products: [{ id: o.consulting, amount: '1000.00' }] }, from: 'INVOICED', to: 'PARTIAL REFUNDED', refunded: 1000, lines: ['1000.00', '0.00'] },
+      { body: { type: 'regular', grandTotal: 100.5, products: [{ id: o.book, amount: 100.5 }] }, from: 'PARTIAL REFUNDED', to: 'PARTIAL REFUNDED', refunded: 1100.5, lines: ['1000.00', '100.50'] },
+      {
+        body: { type: 'regular', grandTotal: '599.50', products: [{ id: o.consulting, amount: 400 }, { id: String(o.book), amount: '199.50' }] },
+        from: 'PARTIAL REFUNDED', to: 'REFUNDED', refunded: 1700, lines: ['1400.00', '300.00'],
+      },
+    ];
+    for (const step of steps) {
       const before = await snapshot(t.db, o.uuid);
-      const res = await refund(o.uuid, { type: 'invoiced', grandTotal: 400, products: [{ id: o.consulting, amount: 400 }] });
-      assertConflict(res, 'creditNoteRequired');
-      assert.match(res.body.errors[0], new RegExp(`^Order ${o.uuid} cannot be refunded: it has been invoiced \\(status ${status}\\), and an issued invoice can only be corrected by a credit note`));
-      assert.deepEqual(await snapshot(t.db, o.uuid), before);
+      const res = await refund(o.uuid, step.body);
+      assert.equal(res.status, 202, res.text);
+      assertOneTransition(before, await snapshot(t.db, o.uuid), step.from, step.to, actor);
+      assert.deepEqual(await statusOf(o.uuid), { uuid: o.uuid, status: step.to, orderAmount: 1700, refundedAmount: step.refunded });
+      assert.deepEqual(await refundedPerLine(o.uuid), step.lines);
+    }
+    assert.deepEqual((await creditNotesOf(o.uuid)).map((c) => c.total_ore), [100_000, 10_050, 59_950], 'one credit note per refund');
+    const before = await snapshot(t.db, o.uuid);
+    const res = await refund(o.uuid, { type: 'regular', grandTotal: 1, products: [{ id: o.book, amount: 1 }] });
+    assertConflict(res, 'orderStatusAlreadyRefunded');
+    assert.deepEqual(res.body.errors, [`Order ${o.uuid} cannot be refunded: it has already been refunded (status REFUNDED).`]);
+    assert.deepEqual(await snapshot(t.db, o.uuid), before);
+  });
+
+  test('a PAID order refunded in full in one request becomes REFUNDED; products may be a "0"-keyed object', async () => {
+    const o = await invoicedOrder('PAID');
+    const before = await snapshot(t.db, o.uuid);
+    const res = await refund(o.uuid, {
+      type: 'regular',
+      grandTotal: '1700.00',
+      products: { '0': { id: o.consulting, amount: '1400.00' }, '1': { id: o.book, amount: 300 } },
     });
-  }
+    assert.equal(res.status, 202, res.text);
+    assertOneTransition(before, await snapshot(t.db, o.uuid), 'PAID', 'REFUNDED', actor);
+    assert.deepEqual(await statusOf(o.uuid), { uuid: o.uuid, status: 'REFUNDED', orderAmount: 1700, refundedAmount: 1700 });
+  });
+
+  test('a PURRING order can be refunded', async () => {
+    const o = await invoicedOrder('PURRING');
+    const res = await refund(o.uuid, { type: 'regular', grandTotal: 300, products: [{ id: o.book, amount: 300 }] });
+    assert.equal(res.status, 202, res.text);
+    assert.equal((await statusOf(o.uuid)).status, 'PARTIAL REFUNDED');
+  });
 
   test('more than a line amount is 400 refundRejectionForProductAmountExceed naming the line, and nothing changes', async () => {
     const o = await invoicedOrder();
@@ -62,6 +129,24 @@ describe(`refund order (${DB_LABEL})`, () => {
     assertConflict(res, 'refundRejectionForProductAmountExceed');
     assert.deepEqual(res.body.errors, [`Product id ${o.consulting} of order ${o.uuid} has 1400.00 left to refund; 1400.01 was requested.`]);
     assert.deepEqual(await snapshot(t.db, o.uuid), before);
+  });
+
+  test('after a partial refund, only what is left on the line can be refunded', async () => {
+    const o = await invoicedOrder();
+    assert.equal((await refund(o.uuid, { type: 'regular', grandTotal: 1000, products: [{ id: o.consulting, amount: 1000 }] })).status, 202);
+    const before = await snapshot(t.db, o.uuid);
+    const over = await refund(o.uuid, { type: 'regular', grandTotal: 400.01, products: [{ id: o.consulting, amount: 400.01 }] });
+    assertConflict(over, 'refundRejectionForProductAmountExceed');
+    assert.deepEqual(over.body.errors, [`Product id ${o.consulting} of order ${o.uuid} has 400.00 left to refund; 400.01 was requested.`]);
+    assert.deepEqual(await snapshot(t.db, o.uuid), before);
+    // A refund that is fine on one line but too much on another is refused whole.
+    const mixed = await refund(o.uuid, { type: 'regular', grandTotal: 700, products: [{ id: o.book, amount: 100 }, { id: o.consulting, amount: 600 }] });
+    assertConflict(mixed, 'refundRejectionForProductAmountExceed');
+    assert.deepEqual(await snapshot(t.db, o.uuid), before);
+    const exact = await refund(o.uuid, { type: 'regular', grandTotal: 400, products: [{ id: o.consulting, amount: 400 }] });
+    assert.equal(exact.status, 202, exact.text);
+    assert.deepEqual(await refundedPerLine(o.uuid), ['1400.00', '0.00']);
+    assert.equal((await statusOf(o.uuid)).status, 'PARTIAL REFUNDED');
   });
 
   test('a line id that is not on this order is 400 requestProductIdNotAvailable, and nothing changes', async () => {
@@ -100,6 +185,18 @@ describe(`refund order (${DB_LABEL})`, () => {
   test('a SENT order is refused before its line ids are looked at', async () => {
     const uuid = await createOrder(t);
     assertConflict(await refund(uuid, { type: 'regular', grandTotal: 10, products: [{ id: 1, amount: 10 }] }), 'orderNotInvoicedYet');
+  });
+
+  test('concurrent refunds of one order never refund more than the line holds', async () => {
+    const o = await invoicedOrder();
+    const body = { type: 'regular', grandTotal: 200, products: [{ id: o.book, amount: 200 }] };
+    const results = await Promise.all(Array.from({ length: 4 }, () => refund(o.uuid, body)));
+    assert.deepEqual(results.map((r) => r.status).sort(), [202, 400, 400, 400]);
+    assert.equal((await creditNotesOf(o.uuid)).length, 1, 'one credit note for the one refund that went through');
+    const after = await snapshot(t.db, o.uuid);
+    assert.equal(after.order.refunded_ore, 20000);
+    assert.equal(after.lines[1]!.refunded_ore, 20000);
+    assert.deepEqual(after.callbacks.map((c) => c.status), ['INVOICED', 'PARTIAL REFUNDED']);
   });
 
   const invalid: Array<[string, unknown, string[]]> = [
