@@ -13,6 +13,11 @@ import { buildEhf } from '../../../src/adapters/documents/ehf/build-ehf.ts';
 import type { InvoiceDocument } from '../../../src/domain/documents/invoice-document.ts';
 import { renderInvoicePdf } from '../../../src/adapters/documents/pdf/render-invoice-pdf.ts';
 import { describe, fatal, PEPPOL_DIR, validateEhf } from './peppol-validator.ts';
+import { DB_LABEL, createMerchant, openTestDb } from '../../helpers/harness.ts';
+import { invoiceAll, setSettings, storeOrder } from '../../helpers/invoicing.ts';
+import { cancelOrder } from '../../../src/app/orders/cancel-order.ts';
+import { findInvoice } from '../../../src/store/invoices.ts';
+import { systemClock } from '../../../src/clock.ts';
 import { combinedGroups, feeLine, invoiceDocument, line, manyLines, mixedRateLines, ORDER_A } from './sample-documents.ts';
 
 function assertNoFatal(xml: string): void {
@@ -92,5 +97,34 @@ suite('EHF against the official Peppol artefacts', () => {
     const broken = xml.replace(/(<cac:InvoiceLine>[\s\S]*?<cbc:LineExtensionAmount currencyID="NOK">)([\d.]+)/, (_, head: string, amount: string) => `${head}${(Number(amount) + 0.5).toFixed(2)}`);
     const ids = fatal(validateEhf(broken)).map((finding) => finding.id);
     assert.ok(ids.includes('BR-CO-10'), ids.join(', '));
+  });
+});
+
+// The documents the real pipeline issues — orders through the validator and the store, numbered, with KID,
+// fee and VAT by the invoicing rules, a combined invoice and a credit note — pass too.
+suite(`EHF of documents issued end to end (${DB_LABEL})`, () => {
+  test('a combined mixed-rate MOD11 invoice with fee, and the credit note of one of its orders: 0 fatal', async () => {
+    const t = await openTestDb();
+    try {
+      const m = await createMerchant(t.db);
+      await setSettings(t.db, m.merchantId, {
+        street: 'Karl Johans gate 22', zip: '0159', city: 'Oslo', vatRegistered: true, foretaksregisteret: true,
+        invoiceEmail: 'faktura@example.no', invoiceFeeOre: 3900, invoiceFeeVatRate: '25', kidCheck: 'mod11',
+      });
+      const lines: Array<[string, string, string, string, string]> = [
+        ['Hårklipp', '1', '699.00', '50.00', '25'], ['Sjampo', '2', '189.50', '0', '15'], ['Buss', '1', '42.00', '0', '12'], ['Avis', '1', '30.00', '0', '0'],
+      ];
+      const a = await storeOrder(t.db, m.merchantId, { interval: 1, separate: false, personalNumber: '01010199999', lines });
+      await storeOrder(t.db, m.merchantId, { interval: 1, separate: false, personalNumber: '01010199999', lines: [['Farge', '1.5', '800.00', '0', '25']] });
+      await invoiceAll(t.db, m.merchantId, { interval: 1 });
+      await cancelOrder(t.db, systemClock, m.merchantId, a.uuid, 'Kunden angret');
+      const invoice = (await findInvoice(t.db, m.merchantId, 'invoice', 1))!;
+      const creditNote = (await findInvoice(t.db, m.merchantId, 'credit_note', 2))!;
+      assert.equal(invoice.content.groups.length, 2);
+      assert.ok(invoice.kid!.length === 16);
+      for (const document of [invoice.content, creditNote.content]) assertNoFatal(buildEhf(document));
+    } finally {
+      await t.close();
+    }
   });
 });
