@@ -6,11 +6,14 @@
  *   BENCH_CONNECTIONS=32
  *   BENCH_ONLY=a,c,d-pg only these scenarios (also the opt-in ones: c-distinct, d-pg-distinct);
  *                       the callback ones: BENCH_ONLY=cb-tput,cb-tput-default,cb-idle,cb-load,cb-idle-pglite
+ *                       the invoice runs: BENCH_ONLY=inv-run,inv-run-combined,pdf-ceiling (the runs ignore
+ *                       BENCH_DURATION: they last until 20,000 orders are invoiced and rendered, 10 min at most)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
  *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
  *   BENCH_CPU_PROF=dir  write a V8 CPU profile of each `efaktura serve` and `efaktura worker` child into dir
  *   EFAKTURA_DB_POOL_SIZE  passed to the PostgreSQL scenarios (c, d-pg, cb-*); default as in the server
+ *   EFAKTURA_INVOICE_BATCH_SIZE, EFAKTURA_RENDER_CONCURRENCY  passed to inv-run and inv-run-combined (server defaults 100, 2)
  *   EFAKTURA_CALLBACK_CONCURRENCY, EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY  cb-tput's worker only (default 64/64
  *                       there; cb-tput-default always runs the server's defaults, 64/8)
  *
@@ -36,6 +39,7 @@ import {
   callbackThroughput,
   callbackThroughputDefaults,
 } from './scenarios/callbacks.ts';
+import { invoiceRunCombined, invoiceRunImmediate, pdfCeiling } from './scenarios/invoice-runs.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -49,17 +53,23 @@ const SCENARIOS: Scenario[] = [
   callbackLatencyIdle,
   callbackLatencyLoad,
   callbackLatencyIdlePglite,
+  // invoice runs (BENCH_ONLY=inv-run,inv-run-combined,pdf-ceiling)
+  pdfCeiling,
+  invoiceRunImmediate,
+  invoiceRunCombined,
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,
 ];
 
-/** Printed under the table: numerator / denominator of requests per second. */
-const RATIOS: Array<{ label: string; num: string; den: string }> = [
+/** Printed under the table: numerator / denominator of requests per second; with a verdict when there is a goal. */
+const RATIOS: Array<{ label: string; num: string; den: string; goalPct?: number }> = [
   { label: 'c / d(server): HTTP create-order vs driver-only, PostgreSQL', num: 'c', den: 'd-pg' },
   { label: 'b / d(PGlite): HTTP create-order vs driver-only, PGlite', num: 'b', den: 'd-pglite' },
   { label: 'c / a: create-order vs hello-world', num: 'c', den: 'a' },
   { label: 'c-distinct / d-pg-distinct (distinct customers)', num: 'c-distinct', den: 'd-pg-distinct' },
+  { label: 'inv-run / pdf-ceiling: invoices/min end to end vs 60 × rendered invoices/s on one core', num: 'inv-run', den: 'pdf-ceiling', goalPct: 70 },
+  { label: 'inv-run-combined / pdf-ceiling (a combined invoice has 4 order sections)', num: 'inv-run-combined', den: 'pdf-ceiling' },
 ];
 
 /** Goals with a verdict, printed under the table when their scenario ran. */
@@ -94,6 +104,30 @@ const GOALS: Array<{ label: string; id: string; value: (r: ScenarioResult) => st
     value: (r) => `p99 ${r.p99Ms.toFixed(1)} ms at ${r.rps.toFixed(0)} create-order req/s`,
     met: (r) => r.p99Ms < 250 && r.failed === 0,
   },
+  {
+    label: 'invoice run ≥ 10,000 invoices/min end to end (inv-run, 20,000 interval-0 orders)',
+    id: 'inv-run',
+    value: (r) => `${(r.rps * 60).toFixed(0)} invoices/min, ${r.failed} unfinished or failed checks`,
+    met: (r) => r.rps * 60 >= 10_000 && r.failed === 0,
+  },
+  {
+    label: 'worker peak RSS < 300 MB during an invoice run (inv-run)',
+    id: 'inv-run',
+    value: (r) => `${r.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    met: (r) => r.peakRssMb !== undefined && r.peakRssMb < 300,
+  },
+  {
+    label: '(the same goal, combined invoices) ≥ 10,000 invoices/min (inv-run-combined, 5,000 × 4 orders)',
+    id: 'inv-run-combined',
+    value: (r) => `${(r.rps * 60).toFixed(0)} invoices/min (${(r.rps * 240).toFixed(0)} orders/min), ${r.failed} unfinished or failed checks`,
+    met: (r) => r.rps * 60 >= 10_000 && r.failed === 0,
+  },
+  {
+    label: 'worker peak RSS < 300 MB during an invoice run (inv-run-combined)',
+    id: 'inv-run-combined',
+    value: (r) => `${r.peakRssMb?.toFixed(0) ?? '?'} MB`,
+    met: (r) => r.peakRssMb !== undefined && r.peakRssMb < 300,
+  },
 ];
 
 /** Background CPU use (before a scenario) above which the result is flagged as unreliable. */
@@ -110,7 +144,10 @@ try {
 const cleanup = createCleanup(log);
 const scenarios = SCENARIOS.filter((s) => (options.only.length === 0 ? !s.optional : options.only.includes(s.id)));
 // Generous per-scenario allowance for start-up, migrations and shutdown on top of the load itself.
-const budgetMs = scenarios.reduce((sum, _) => sum + (options.warmupS + options.durationS + options.quietWaitS + 180) * 1000, 60_000);
+const budgetMs = scenarios.reduce(
+  (sum, s) => sum + ((s.maxSeconds ?? options.warmupS + options.durationS + 180) + options.quietWaitS) * 1000,
+  60_000,
+);
 
 const ctx: BenchContext = {
   options,
@@ -136,7 +173,7 @@ function machine(): string {
 
 await runGuarded(cleanup, log, budgetMs, async () => {
   let pgVersion = '?';
-  if (scenarios.some((s) => s.id.startsWith('c') || s.id.startsWith('d-pg'))) {
+  if (scenarios.some((s) => s.id.startsWith('c') || s.id.startsWith('d-pg') || s.id.startsWith('inv-'))) {
     pgVersion = await serverVersion(options.pgAdminUrl).catch((error: Error) => `unreachable (${error.message})`);
   }
   log(`efaktura bench: ${machine()}, PostgreSQL ${pgVersion}`);
@@ -175,7 +212,10 @@ await runGuarded(cleanup, log, budgetMs, async () => {
   for (const ratio of RATIOS) {
     const n = rps(ratio.num);
     const d = rps(ratio.den);
-    if (n !== undefined && d !== undefined) out.push(`${ratio.label}: ${((n / d) * 100).toFixed(0)} %`);
+    if (n === undefined || d === undefined) continue;
+    const pct = (n / d) * 100;
+    const verdict = ratio.goalPct === undefined ? '' : ` (goal ≥ ${ratio.goalPct} %: ${pct >= ratio.goalPct ? 'MET' : 'MISSED'})`;
+    out.push(`${ratio.label}: ${pct.toFixed(0)} %${verdict}`);
   }
   const rssOf = (id: string) => rows.find((r) => r.id === id)?.result?.peakRssMb;
   const [rb, rc] = [rssOf('b'), rssOf('c')];

@@ -40,5 +40,7 @@ export interface Scenario {
   title: string;
   /** Not part of the default run; runs only when named in BENCH_ONLY. */
   optional?: boolean;
+  /** Seconds the scenario may take in all when it does not follow BENCH_DURATION (the run's watchdog budget). */
+  maxSeconds?: number;
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }
