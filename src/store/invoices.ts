@@ -114,6 +114,10 @@ export interface LineToInvoice {
   vat_ore: number;
 }
 
+const CLAIM_COLUMNS = `o.id, o.uuid, o.merchant_id, o.customer_id, c.uuid AS customer_uuid, o.status, o.order_date,
+  o.customer_snapshot, o.grand_total_ore, o.total_tax_ore, o.invoice_maturity, o.invoice_fee_applicable,
+  o.separate_invoices, o.reference_no, o.customer_reference, o.callback_url, o.created_at`;
+
 /**
  * Claims up to `limit` SENT orders of one merchant and interval created before `cutoff`, oldest first,
  * locked for this transaction. SKIP LOCKED: orders another run (or a cancel) holds are left to it.
@@ -124,20 +128,38 @@ export async function claimOrdersToInvoice(
   interval: number,
   cutoff: Date,
   limit: number,
-): Promise<{ orders: OrderToInvoice[]; lines: LineToInvoice[] }> {
-  const orders = await tx.query<OrderToInvoice>({
-    name: 'claim_orders_to_invoice',
-    text: `SELECT o.id, o.uuid, o.merchant_id, o.customer_id, c.uuid AS customer_uuid, o.status, o.order_date,
-                  o.customer_snapshot, o.grand_total_ore, o.total_tax_ore, o.invoice_maturity, o.invoice_fee_applicable,
-                  o.separate_invoices, o.reference_no, o.customer_reference, o.callback_url, o.created_at
-           FROM orders o JOIN customers c ON c.id = o.customer_id
-           WHERE o.merchant_id = $1 AND o.invoice_interval = $2 AND o.status = 'SENT' AND o.created_at < $3
-           ORDER BY o.id
-           LIMIT $4
-           FOR UPDATE OF o SKIP LOCKED`,
-    values: [merchantId, interval, cutoff, limit],
-  });
-  if (orders.length === 0) return { orders, lines: [] };
+): Promise<{ orders: OrderToInvoice[]; lines: LineToInvoice[]; more: boolean }> {
+  // Interval 0: the oldest `limit` orders. A scheduled run: every order of the next `limit` customers, so a
+  // customer's orders are never split over two batches (they may share one combined invoice, SPEC §6.2).
+  const orders = await tx.query<OrderToInvoice>(
+    interval === 0
+      ? {
+          name: 'claim_orders_to_invoice',
+          text: `SELECT ${CLAIM_COLUMNS}
+                 FROM orders o JOIN customers c ON c.id = o.customer_id
+                 WHERE o.merchant_id = $1 AND o.invoice_interval = $2 AND o.status = 'SENT' AND o.created_at < $3
+                 ORDER BY o.id
+                 LIMIT $4
+                 FOR UPDATE OF o SKIP LOCKED`,
+          values: [merchantId, interval, cutoff, limit],
+        }
+      : {
+          name: 'claim_customer_orders_to_invoice',
+          text: `WITH next_customers AS (
+                   SELECT DISTINCT o.customer_id FROM orders o
+                   WHERE o.merchant_id = $1 AND o.invoice_interval = $2 AND o.status = 'SENT' AND o.created_at < $3
+                   ORDER BY o.customer_id LIMIT $4)
+                 SELECT ${CLAIM_COLUMNS}
+                 FROM orders o JOIN customers c ON c.id = o.customer_id
+                 WHERE o.merchant_id = $1 AND o.invoice_interval = $2 AND o.status = 'SENT' AND o.created_at < $3
+                   AND o.customer_id IN (SELECT customer_id FROM next_customers)
+                 ORDER BY o.customer_id, o.id
+                 FOR UPDATE OF o SKIP LOCKED`,
+          values: [merchantId, interval, cutoff, limit],
+        },
+  );
+  const more = interval === 0 ? orders.length === limit : new Set(orders.map((o) => o.customer_id)).size === limit;
+  if (orders.length === 0) return { orders, lines: [], more: false };
   const lines = await tx.query<LineToInvoice>({
     name: 'lines_to_invoice',
     text: `SELECT order_id, name, product_id, quantity::text AS quantity, rate_ore, discount_ore, tax_rate::text AS tax_rate,
@@ -145,7 +167,7 @@ export async function claimOrdersToInvoice(
            FROM order_lines WHERE order_id = ANY($1::bigint[]) ORDER BY order_id, position`,
     values: [orders.map((o) => o.id)],
   });
-  return { orders, lines };
+  return { orders, lines, more };
 }
 
 /** Merchants with SENT orders of `interval` created before `cutoff` (what a run has to do). */

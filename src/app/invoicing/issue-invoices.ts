@@ -29,7 +29,7 @@ export interface IssueBatch {
   cutoff: Date;
   invoiceDate: CalendarDate;
   runId: number | null;
-  /** Orders per transaction: a block of numbers is taken at once, and the series lock is held for ms. */
+  /** Orders (interval 0) or customers (scheduled runs) per transaction: a block of numbers is taken at once, and the series lock is held for ms. */
   batchSize: number;
 }
 
@@ -53,7 +53,7 @@ export async function issueInvoiceBatch(db: Db, batch: IssueBatch): Promise<Issu
       );
     }
     const state = await lockInvoiceSequence(tx, batch.merchantId);
-    const { orders, lines } = await claimOrdersToInvoice(tx, batch.merchantId, batch.interval, batch.cutoff, batch.batchSize);
+    const { orders, lines, more } = await claimOrdersToInvoice(tx, batch.merchantId, batch.interval, batch.cutoff, batch.batchSize);
     if (orders.length === 0) return { orders: 0, invoices: 0, more: false };
 
     const linesByOrder = Map.groupBy(lines, (l) => l.order_id);
@@ -70,7 +70,7 @@ export async function issueInvoiceBatch(db: Db, batch: IssueBatch): Promise<Issu
     }
     await saveInvoiceSequence(tx, batch.merchantId, state);
     if (batch.runId !== null) await countInvoiceRunBatch(tx, batch.runId, orders.length, groups.length);
-    return { orders: orders.length, invoices: groups.length, more: orders.length === batch.batchSize };
+    return { orders: orders.length, invoices: groups.length, more };
   });
 }
 

@@ -115,6 +115,21 @@ describe(`issuing invoices (${DB_LABEL})`, () => {
     assert.deepEqual(combined.order_uuids.sort(), [kari1.uuid, kari2.uuid].sort());
   });
 
+  test('a customer\'s orders are never split over two batches: interleaved customers still get one combined invoice each', async () => {
+    const m = await createMerchant(t.db);
+    const customers = ['11111111111', '22222222222', '33333333333'];
+    for (let round = 0; round < 4; round++) {
+      for (const pn of customers) await storeOrder(t.db, m.merchantId, { interval: 2, separate: false, personalNumber: pn });
+    }
+    const r = await invoiceAll(t.db, m.merchantId, { interval: 2, batchSize: 2 });
+    assert.deepEqual(r, { orders: 12, invoices: 3 });
+    const perInvoice = await t.db.query<{ n: number }>({
+      text: `SELECT count(*)::int AS n FROM invoice_orders io JOIN invoices i ON i.id = io.invoice_id WHERE i.merchant_id = $1 GROUP BY i.id`,
+      values: [m.merchantId],
+    });
+    assert.deepEqual(perInvoice.map((p) => p.n), [4, 4, 4]);
+  });
+
   test('interval-0 orders are always invoiced one by one, even with separateInvoices false', async () => {
     const m = await createMerchant(t.db);
     await storeOrder(t.db, m.merchantId, { separate: false });
