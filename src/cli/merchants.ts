@@ -98,6 +98,10 @@ function merchantId(raw: string | undefined): number {
 }
 
 export async function merchantCommand(config: Config, logger: Logger, args: string[]): Promise<number> {
+  if (args[0] === 'help' || args.includes('--help')) {
+    process.stdout.write(`${MERCHANT_USAGE}\n`);
+    return 0;
+  }
   const { values, positionals } = parseCommandLine(args, OPTIONS, MERCHANT_USAGE);
   const json = !!values.json;
   const [action, id, extra] = positionals;

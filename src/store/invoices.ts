@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IssuedDocument } from '../domain/invoicing/issued.ts';
 import type { Queryable } from './db/db.ts';
+import type { OrderLineRow } from './orders.ts';
 
 export interface SequenceState {
   nextNumber: number;
@@ -102,17 +103,8 @@ export interface OrderToInvoice {
   created_at: Date;
 }
 
-export interface LineToInvoice {
-  order_id: number;
-  name: string;
-  product_id: string | null;
-  quantity: string;
-  rate_ore: number;
-  discount_ore: number;
-  tax_rate: string;
-  amount_ore: number;
-  vat_ore: number;
-}
+/** An order line as a run reads it: the stored line (store/orders.ts) with the order it belongs to. */
+export type LineToInvoice = Omit<OrderLineRow, 'id' | 'position' | 'refunded_ore'> & { order_id: number };
 
 const CLAIM_COLUMNS = `o.id, o.uuid, o.merchant_id, o.customer_id, c.uuid AS customer_uuid, o.status, o.order_date,
   o.customer_snapshot, o.grand_total_ore, o.total_tax_ore, o.invoice_maturity, o.invoice_fee_applicable,

@@ -129,6 +129,11 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     assert.match(res.stdout, /efaktura invoice-run \[--as-of YYYY-MM-DD\] \[--merchant ID\] \[--json\]/);
     assert.match(res.stdout, /efaktura merchant update ID/);
     assert.match(res.stdout, /Not yet: payments import/);
+    const merchantHelp = await runCli(['merchant', '--help'], env);
+    assert.equal(merchantHelp.code, 0);
+    assert.match(merchantHelp.stdout, /--invoice-fee NOK/);
+    assert.match(merchantHelp.stdout, /--kid-check mod10\|mod11/);
+    assert.match(merchantHelp.stdout, /--first-invoice-number N/);
   });
 
   test('merchant create and update take the invoice settings; unlawful ones are refused with exit 2 and nothing changes', async () => {
