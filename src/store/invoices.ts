@@ -45,8 +45,20 @@ export async function saveInvoiceSequence(tx: Queryable, merchantId: number, sta
 
 /** True once the merchant has issued a document (then the first number can no longer be changed). */
 export async function hasIssuedDocuments(db: Queryable, merchantId: number): Promise<boolean> {
-  const rows = await db.query({ text: 'SELECT 1 FROM invoice_sequences WHERE merchant_id = $1', values: [merchantId] });
+  // The series row may exist without a document (a run that found nothing to invoice creates it).
+  const rows = await db.query({ text: 'SELECT 1 FROM invoices WHERE merchant_id = $1 LIMIT 1', values: [merchantId] });
   return rows.length > 0;
+}
+
+/**
+ * Sets where a series that has issued nothing yet starts. Locks the series row first, so a run issuing the
+ * first document at this moment either commits before (then `false`: the number is fixed) or waits.
+ */
+export async function restartUnusedSeries(tx: Queryable, merchantId: number, firstNumber: number): Promise<boolean> {
+  await tx.query({ text: 'SELECT 1 FROM invoice_sequences WHERE merchant_id = $1 FOR UPDATE', values: [merchantId] });
+  if (await hasIssuedDocuments(tx, merchantId)) return false;
+  await tx.query({ text: 'UPDATE invoice_sequences SET next_number = $2 WHERE merchant_id = $1', values: [merchantId, firstNumber] });
+  return true;
 }
 
 /**

@@ -11,7 +11,7 @@ import { ApiError } from '../errors.ts';
 import { formatOre, parseOre } from '../../domain/money/money.ts';
 import { validateMerchantSettings, type MerchantInvoiceSettings } from '../../domain/invoicing/merchant-settings.ts';
 import type { Db, Queryable } from '../../store/db/db.ts';
-import { hasIssuedDocuments } from '../../store/invoices.ts';
+import { hasIssuedDocuments, restartUnusedSeries } from '../../store/invoices.ts';
 import { findInvoiceSettings, updateInvoiceSettings, type InvoiceSettings, type InvoiceSettingsChange } from '../../store/merchant-settings.ts';
 import { insertMerchant } from '../../store/merchants.ts';
 import { createApiToken } from '../../store/tokens.ts';
@@ -157,11 +157,12 @@ export async function updateMerchantSettings(db: Db, merchantId: number, input: 
     if (stored === null) throw new ApiError('merchantNotFound', { errors: [`There is no merchant ${merchantId}.`] });
     const checked = checkChange(stored, input);
     if (!checked.ok) return checked;
-    const invoicing = await hasIssuedDocuments(tx, merchantId);
-    if (checked.change.firstInvoiceNumber !== undefined && invoicing && checked.change.firstInvoiceNumber !== stored.firstInvoiceNumber) {
+    const changesFirst = checked.change.firstInvoiceNumber !== undefined && checked.change.firstInvoiceNumber !== stored.firstInvoiceNumber;
+    if (changesFirst && !(await restartUnusedSeries(tx, merchantId, checked.change.firstInvoiceNumber!))) {
       const message = 'The first invoice number can only be set before the first invoice; this merchant has issued documents.';
       return { ok: false, errors: [message], fieldErrors: { firstInvoiceNumber: [message] } };
     }
+    const invoicing = await hasIssuedDocuments(tx, merchantId);
     const updated = await updateInvoiceSettings(tx, merchantId, checked.change);
     return { ok: true, settings: view(updated!, invoicing) };
   });
