@@ -30,7 +30,10 @@ function peppolDir(): string {
     path.resolve(repoRoot, '../../shared/peppol'),
   ].filter((dir): dir is string => Boolean(dir));
   const found = candidates.find((dir) => existsSync(path.join(dir, 'PEPPOL-EN16931-UBL.xslt')));
-  if (!found) throw new Error(`Peppol artefacts not found; looked in ${candidates.join(', ')}`);
+  if (!found) throw new Error(
+      `Peppol artefacts not found; looked in ${candidates.join(', ')}. Set EFAKTURA_PEPPOL_DIR to the folder that holds ` +
+        'PEPPOL-EN16931-UBL.xslt and CEN-EN16931-UBL.xslt (README, Test).',
+    );
   return found;
 }
 
