@@ -1,8 +1,9 @@
 /**
  * The response envelope of every answer (SPEC §2): success bodies carry `is_data` + `data`, error
- * bodies `is_error: true` + `errors` and the request id.
+ * bodies `is_error: true` + `errors` and the request id — except the errors the catalogue marks with
+ * `shape: 'data'` (404 orderNotFound), which the real service sends as `is_data: false, data: null`.
  */
-import { ERROR_CATALOGUE, type ErrorCode } from '../app/errors.ts';
+import { catalogueEntry, type ErrorCode } from '../app/errors.ts';
 
 export interface SuccessBody<T> {
   status_code: number;
@@ -22,7 +23,10 @@ export function errorBody(
   errors: unknown = null,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const entry = ERROR_CATALOGUE[code];
+  const entry = catalogueEntry(code);
+  if (entry.shape === 'data') {
+    return { status_code: entry.status, status_message: entry.statusMessage, message: code, is_data: false, data: null, requestId };
+  }
   return {
     status_code: entry.status,
     status_message: entry.statusMessage,

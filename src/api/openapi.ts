@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ERROR_CATALOGUE, type ErrorCode } from '../app/errors.ts';
+import { catalogueEntry, type ErrorCode } from '../app/errors.ts';
 
 export function envelopeSchema(data: Record<string, unknown>, message: string): Record<string, unknown> {
   return {
@@ -22,7 +22,22 @@ export function envelopeSchema(data: Record<string, unknown>, message: string): 
 }
 
 export function errorSchema(code: ErrorCode): Record<string, unknown> {
-  const entry = ERROR_CATALOGUE[code];
+  const entry = catalogueEntry(code);
+  if (entry.shape === 'data') {
+    return {
+      description: `${entry.statusMessage}: ${code}, in the shape the real FPGO service sends it (no \`is_error\`/\`errors\`)`,
+      type: 'object',
+      properties: {
+        status_code: { type: 'integer', const: entry.status },
+        status_message: { type: 'string', const: entry.statusMessage },
+        message: { type: 'string', const: code },
+        is_data: { type: 'boolean', const: false },
+        data: { type: 'null' },
+        requestId: { type: 'string' },
+      },
+      example: { status_code: entry.status, status_message: entry.statusMessage, message: code, is_data: false, data: null, requestId: '2f1c…' },
+    };
+  }
   return {
     description: `${entry.statusMessage}: ${code}`,
     type: 'object',

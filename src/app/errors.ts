@@ -17,7 +17,10 @@ export const ERROR_CATALOGUE = {
   malformedUrl: { status: 400, statusMessage: 'Bad Request' },
   unauthenticated: { status: 401, statusMessage: 'Unauthorized' },
   forbidden: { status: 403, statusMessage: 'Forbidden' },
-  orderNotFound: { status: 404, statusMessage: 'Not Found' },
+  // The real service answers an unknown order in the success shape (`is_data: false, data: null`, no
+  // `is_error`/`errors`), recorded on its demo in July 2025 (SPEC §2, FPGO ref §10); clients written
+  // against it may test for exactly that, so efaktura sends the same (with `requestId`).
+  orderNotFound: { status: 404, statusMessage: 'Not Found', shape: 'data' },
   // Beyond the docs (SPEC §6.4): an unknown invoice or credit note number, or another merchant's.
   invoiceNotFound: { status: 404, statusMessage: 'Not Found' },
   merchantNotFound: { status: 404, statusMessage: 'Not Found' },
@@ -39,9 +42,19 @@ export const ERROR_CATALOGUE = {
   internalErrorOccurredPleaseTryAgainLater: { status: 500, statusMessage: 'Internal Dependency Error' },
   serviceUnavailable: { status: 503, statusMessage: 'Service Unavailable' },
   somethingWentWrong: { status: 510, statusMessage: 'Execution Exception Occurred' },
-} as const satisfies Record<string, { status: number; statusMessage: string }>;
+} as const satisfies Record<string, CatalogueEntry>;
+
+export interface CatalogueEntry {
+  status: number;
+  statusMessage: string;
+  /** `data`: the body is `{…, is_data: false, data: null, requestId}` instead of `is_error`/`errors`. */
+  shape?: 'data';
+}
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The catalogue entry of a code, with the optional fields visible. */
+export const catalogueEntry = (code: ErrorCode): CatalogueEntry => ERROR_CATALOGUE[code];
 
 export class ApiError extends Error {
   readonly code: ErrorCode;

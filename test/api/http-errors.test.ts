@@ -17,6 +17,7 @@ import {
   type TestServer,
 } from '../helpers/harness.ts';
 import { revokeApiToken } from '../../src/store/tokens.ts';
+import { assertOrderNotFound } from '../helpers/order-helpers.ts';
 import { buildApp } from '../../src/api/app.ts';
 import { createLogger } from '../../src/log.ts';
 
@@ -66,17 +67,14 @@ describe(`security and errors (${DB_LABEL})`, () => {
     assertErrorEnvelope(res, 401, 'unauthenticated');
   });
 
-  test("another merchant's order is 404 orderNotFound, like an unknown one", async () => {
+  test("another merchant's order is 404 orderNotFound, like an unknown one, in the real service's shape", async () => {
     const created = await call(t.url, 'POST', CREATE_PATH, { token: t.merchant.token, body: exampleOrder({ productsAs: 'array' }) });
     const other = await createMerchant(t.db, 'Nosy AS');
     for (const path of [`/api/v1/connect/orders/status/${created.body.data.uuid}`, `/api/v1/connect/orders/details/${created.body.data.uuid}`]) {
-      const res = await call(t.url, 'GET', path, { token: other.token });
-      assertErrorEnvelope(res, 404, 'orderNotFound');
-      assert.equal(res.body.status_message, 'Not Found');
+      assertOrderNotFound(await call(t.url, 'GET', path, { token: other.token }));
     }
     for (const uuid of ['ODR0000000000', 'nonsense', 'ODR1%27%20OR%201=1']) {
-      const res = await call(t.url, 'GET', `/api/v1/connect/orders/status/${uuid}`, { token: t.merchant.token });
-      assertErrorEnvelope(res, 404, 'orderNotFound');
+      assertOrderNotFound(await call(t.url, 'GET', `/api/v1/connect/orders/status/${uuid}`, { token: t.merchant.token }));
     }
   });
 

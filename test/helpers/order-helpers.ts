@@ -81,6 +81,19 @@ export function assertError(res: ApiResponse, status: number, message: string): 
   assert.equal(typeof res.body.requestId, 'string');
 }
 
+/**
+ * 404 orderNotFound exactly as the real service sends it (SPEC §2): the success shape with `is_data: false`
+ * and `data: null`, no `is_error`/`errors`; plus efaktura's `requestId`, equal to the `x-request-id` header.
+ */
+export function assertOrderNotFound(res: ApiResponse): void {
+  assert.equal(res.status, 404, res.text);
+  const requestId = res.headers.get('x-request-id');
+  assert.ok(requestId);
+  assert.deepEqual(res.body, {
+    status_code: 404, status_message: 'Not Found', message: 'orderNotFound', is_data: false, data: null, requestId,
+  });
+}
+
 /** A 417 whose `errors` are exactly these sentences. */
 export function assertValidation(res: ApiResponse, errors: string[]): void {
   assertError(res, 417, 'payloadValidationErrors');

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
 import {
-  CONNECT, assertConflict, assertError, assertOneTransition, assertValidation, createOrder, setStatus, snapshot,
+  CONNECT, assertConflict, assertError, assertOneTransition, assertOrderNotFound, assertValidation, createOrder, setStatus, snapshot,
 } from '../../helpers/order-helpers.ts';
 import { invoiceAll } from '../../helpers/invoicing.ts';
 
@@ -170,10 +170,10 @@ describe(`cancel order (${DB_LABEL})`, () => {
     const uuid = await createOrder(t);
     const before = await snapshot(t.db, uuid);
     const other = await createMerchant(t.db, 'Nosy AS');
-    assertError(await call(t.url, 'POST', path(uuid), { token: other.token, body: NOTE }), 404, 'orderNotFound');
+    assertOrderNotFound(await call(t.url, 'POST', path(uuid), { token: other.token, body: NOTE }));
     assert.deepEqual(await snapshot(t.db, uuid), before);
     for (const unknown of ['ODR0000000000', 'nonsense']) {
-      assertError(await call(t.url, 'POST', path(unknown), { token: t.merchant.token, body: NOTE }), 404, 'orderNotFound');
+      assertOrderNotFound(await call(t.url, 'POST', path(unknown), { token: t.merchant.token, body: NOTE }));
     }
   });
 

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
-import { CONNECT, assertConflict, assertError, createOrder, setStatus } from '../../helpers/order-helpers.ts';
+import { CONNECT, assertConflict, assertError, assertOrderNotFound, createOrder, setStatus } from '../../helpers/order-helpers.ts';
 
 const path = (uuid: string) => `${CONNECT}/orders/invoice-number/${uuid}`;
 
@@ -56,10 +56,10 @@ describe(`get invoice number by uuid (${DB_LABEL})`, () => {
     const uuid = await createOrder(t);
     await setStatus(t.db, uuid, 'INVOICED');
     const other = await createMerchant(t.db, 'Nosy AS');
-    assertError(await call(t.url, 'GET', path(uuid), { token: other.token }), 404, 'orderNotFound');
+    assertOrderNotFound(await call(t.url, 'GET', path(uuid), { token: other.token }));
     for (const unknown of ['ODR0000000000', 'nonsense']) {
       const res = await call(t.url, 'GET', path(unknown), { token: t.merchant.token });
-      assertError(res, 404, 'orderNotFound');
+      assertOrderNotFound(res);
       assert.equal(res.body.status_message, 'Not Found');
     }
   });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { DB_LABEL, call, createMerchant, startTestServer, type TestServer } from '../../helpers/harness.ts';
 import { invoiceAll } from '../../helpers/invoicing.ts';
 import {
-  CONNECT, assertConflict, assertError, assertOneTransition, assertValidation, createOrder, lineIds, setStatus, snapshot,
+  CONNECT, assertConflict, assertError, assertOneTransition, assertOrderNotFound, assertValidation, createOrder, lineIds, setStatus, snapshot,
   twoLineOrder,
 } from '../../helpers/order-helpers.ts';
 
@@ -238,10 +238,10 @@ describe(`refund order (${DB_LABEL})`, () => {
     const before = await snapshot(t.db, o.uuid);
     const other = await createMerchant(t.db, 'Nosy AS');
     const body = { type: 'regular', grandTotal: 10, products: [{ id: o.book, amount: 10 }] };
-    assertError(await refund(o.uuid, body, other.token), 404, 'orderNotFound');
+    assertOrderNotFound(await refund(o.uuid, body, other.token));
     assert.deepEqual(await snapshot(t.db, o.uuid), before);
-    assertError(await refund('ODR0000000000', body), 404, 'orderNotFound');
-    assertError(await refund('nonsense', body), 404, 'orderNotFound');
+    assertOrderNotFound(await refund('ODR0000000000', body));
+    assertOrderNotFound(await refund('nonsense', body));
   });
 
   test('no token is 401 and nothing changes', async () => {
