@@ -49,7 +49,7 @@ let latencies: number[] = [];
 async function createOne(): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const o = distinctCustomers ? { ...order, customer: { ...order.customer, personalNumber: randomPersonalNumber() } } : order;
+      const o = distinctCustomers ? { ...order, customer: { ...order.customer, personalNumber: randomPersonalNumber(), organizationId: undefined } } : order;
       await insertOrder(db, merchant.id, o, { orderUuid: newOrderUuid(), customerUuid: newCustomerUuid() }, actor, null);
       return;
     } catch (error) {

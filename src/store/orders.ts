@@ -1,6 +1,7 @@
 /**
  * All SQL for orders: creating one (a single statement, one round trip), reading it back, listing.
- * Creating writes the customer (one per merchant + personal number, without locking an existing one), the order with its customer
+ * Creating writes the customer (one per merchant + personal number, or per merchant + organisation number for
+ * a business; without locking an existing one), the order with its customer
  * snapshot, its lines, its first event and the Idempotency-Key in one statement, so a 201 is sent
  * only for an order that is committed whole (SPEC §2.1, §3).
  */
@@ -21,18 +22,23 @@ export interface CreatedOrder {
   customerUuid: string;
 }
 
-const CREATE_ORDER_CTES = `
+/** The column that identifies the customer: a person's personal number or a business's organisation number. */
+type CustomerIdentity = 'personal_number' | 'organization_number';
+
+// The conflict target names the identity's own unique index, so any other unique violation (a colliding
+// random CSRT uuid) still raises and is retried with new ids.
+const createOrderCtes = (identity: CustomerIdentity) => `
   new_cust AS (
-    INSERT INTO customers (uuid, merchant_id, personal_number, details)
+    INSERT INTO customers (uuid, merchant_id, ${identity}, details)
     VALUES ($2, $1, $3, $4::jsonb)
-    ON CONFLICT (merchant_id, personal_number) DO NOTHING
+    ON CONFLICT (merchant_id, ${identity}) DO NOTHING
     RETURNING id, uuid
   ),
   cust AS (
     SELECT id, uuid FROM new_cust
     UNION ALL
     SELECT id, uuid FROM customers
-    WHERE merchant_id = $1 AND personal_number = $3 AND NOT EXISTS (SELECT 1 FROM new_cust)
+    WHERE merchant_id = $1 AND ${identity} = $3 AND NOT EXISTS (SELECT 1 FROM new_cust)
   ),
   -- The customer row holds the latest details sent; rewriting it only when they changed keeps
   -- orders for one busy customer from queueing on its row lock.
@@ -63,15 +69,26 @@ const CREATE_ORDER_CTES = `
     SELECT ord.id, NULL, 'SENT', 'order created', $19 FROM ord
   )`;
 
-const CREATE_ORDER = `WITH ${CREATE_ORDER_CTES}
+const createOrderSql = (identity: CustomerIdentity) => `WITH ${createOrderCtes(identity)}
   SELECT ord.uuid AS uuid, cust.uuid AS customer_uuid FROM ord, cust`;
 
-const CREATE_ORDER_WITH_KEY = `WITH ${CREATE_ORDER_CTES},
+const createOrderWithKeySql = (identity: CustomerIdentity) => `WITH ${createOrderCtes(identity)},
   idem AS (
     INSERT INTO idempotency_keys (merchant_id, key, request_hash, order_id)
     SELECT $1, $20, $21, ord.id FROM ord
   )
   SELECT ord.uuid AS uuid, cust.uuid AS customer_uuid FROM ord, cust`;
+
+/** Prepared statements by (identity, with key): the statement name must always name the same text. */
+const CREATE_ORDER = {
+  personal_number: { plain: { name: 'create_order', text: createOrderSql('personal_number') },
+    withKey: { name: 'create_order_with_key', text: createOrderWithKeySql('personal_number') } },
+  organization_number: { plain: { name: 'create_business_order', text: createOrderSql('organization_number') },
+    withKey: { name: 'create_business_order_with_key', text: createOrderWithKeySql('organization_number') } },
+} as const;
+
+const identityOf = (order: NewOrder): CustomerIdentity =>
+  order.customer.organizationId === undefined ? 'personal_number' : 'organization_number';
 
 export function orderParams(
   merchantId: number,
@@ -94,7 +111,7 @@ export function orderParams(
   return [
     merchantId,
     ids.customerUuid,
-    order.customer.personalNumber,
+    order.customer.organizationId ?? order.customer.personalNumber,
     customerJson,
     ids.orderUuid,
     order.orderDate,
@@ -128,10 +145,11 @@ export async function insertOrder(
   idempotency: IdempotencyClaim | null,
 ): Promise<CreatedOrder> {
   const values = orderParams(merchantId, order, ids, actor);
+  const statements = CREATE_ORDER[identityOf(order)];
   const query =
     idempotency === null
-      ? { name: 'create_order', text: CREATE_ORDER, values }
-      : { name: 'create_order_with_key', text: CREATE_ORDER_WITH_KEY, values: [...values, idempotency.key, idempotency.requestHash] };
+      ? { ...statements.plain, values }
+      : { ...statements.withKey, values: [...values, idempotency.key, idempotency.requestHash] };
   // A first order for a new customer can race with another: the other's insert wins the conflict
   // after this statement's snapshot was taken, so neither branch of `cust` sees the customer and
   // nothing is written. The retry's fresh snapshot sees it.

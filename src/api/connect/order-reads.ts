@@ -58,7 +58,7 @@ export function registerOrderReads(api: FastifyInstance, ctx: RouteContext): voi
       schema: {
         summary: 'Get order details by uuid',
         description:
-          'The order as stored: products (each with the `id` that refunds refer to), the server-computed summary, the customer snapshot taken when the order was sent, status, invoice number, KID, due date, amounts paid and refunded (in total and per line as `refunded`), the order event history (`events`), and every callback with its attempts (`callbacks`).',
+          'The order as stored: products (each with the `id` that refunds refer to), the server-computed summary, the customer snapshot taken when the order was sent (`type` `private` with its `personalNumber`, or `corporate` with its `organizationId`), status, invoice number, KID, due date, amounts paid and refunded (in total and per line as `refunded`), the order event history (`events`), and every callback with its attempts (`callbacks`).',
         tags: ['orders'],
         security: [{ bearerAuth: [] }],
         params: orderUuidParams,
@@ -84,8 +84,10 @@ export function orderDetails(
   callbacks: Awaited<ReturnType<typeof callbackHistory>> = [],
 ): Record<string, unknown> {
   const customer = order.customer_snapshot as Record<string, unknown>;
+  // A business customer (Send EHF Invoice) has its organisation number in the snapshot; FPGO calls it `corporate`.
+  const type = typeof customer.organizationId === 'string' ? 'corporate' : 'private';
   return {
-    type: 'private',
+    type,
     orderUuid: order.uuid,
     invoiceNumber: order.invoice_number,
     kid: order.kid,
@@ -120,7 +122,7 @@ export function orderDetails(
     },
     amountPaid: formatOre(order.paid_ore),
     amountRefunded: formatOre(order.refunded_ore),
-    customerDetails: { type: 'private', uuid: order.customer_uuid, organizationId: null, ...customer },
+    customerDetails: { type, uuid: order.customer_uuid, organizationId: null, ...customer },
     createdAt: Math.floor(order.created_at.getTime() / 1000),
     events: events.map((e) => ({
       from: e.from_status,

@@ -1,7 +1,10 @@
 /**
- * The request body of `POST /api/v1/connect/orders/faktura/create` (SPEC §2.1): one rules table that both
- * validates (417 messages, SPEC §2.2) and documents (`createOrderBodySchema`), then the totals check of
- * SPEC §5, then conversion into a `ValidatedOrder` in øre with every default applied.
+ * The request body of `POST /api/v1/connect/orders/faktura/create` (SPEC §2.1) and of Send EHF Invoice,
+ * `POST /api/v1/connect/orders/ehf/create` (FPGO ref §3.1.4): one rules table per kind of customer that both
+ * validates (417 messages, SPEC §2.2) and documents (`createOrderBodySchema`, `createEhfOrderBodySchema`),
+ * then the totals check of SPEC §5, then conversion into a `ValidatedOrder` in øre with every default applied.
+ * The two tables differ only in how the customer is identified: a person by `personalNumber`, a business by
+ * `organizationId` (and then no `personalNumber`).
  */
 import { MAX_AMOUNT_ORE, decimalToOre, formatDecimal, formatOre, parseDecimal } from '../../domain/money/money.ts';
 import type { Decimal } from '../../domain/money/money.ts';
@@ -9,7 +12,8 @@ import { ISO_3166_ALPHA2 } from '../../domain/norway/iso-countries.ts';
 import { callbackUrlQueryProblems } from '../../domain/callbacks/signature.ts';
 import type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/orders/order.ts';
 import { MAX_UNIX_SECONDS } from '../../domain/time/instant.ts';
-import { DOCUMENTED_EXAMPLE } from '../../domain/orders/documented-example.ts';
+import { DOCUMENTED_EHF_EXAMPLE, DOCUMENTED_EXAMPLE } from '../../domain/orders/documented-example.ts';
+import { isValidOrgNumber } from '../../domain/norway/norwegian-numbers.ts';
 import { computeLine, computeSummary, lineGrossOre } from '../../domain/money/totals.ts';
 import type { LineTotals } from '../../domain/money/totals.ts';
 import {
@@ -34,6 +38,9 @@ export const defaultCreateOrderPolicy: CreateOrderPolicy = Object.freeze({
 });
 
 export type { ValidatedCustomer, ValidatedOrder, ValidatedProduct } from '../../domain/orders/order.ts';
+
+/** Who the order is for: a person (Send E-Faktura, fødselsnummer) or a business (Send EHF Invoice, org number). */
+export type CustomerKind = 'private' | 'business';
 
 const LANGUAGES = ['en', 'no', 'sv', 'da', 'de'] as const;
 const MAX_NOK = MAX_AMOUNT_ORE / 100;
@@ -78,7 +85,46 @@ const callbackQueryVerifiable: Rule = {
   },
 };
 
-export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderPolicy): RulesTable {
+/**
+ * A Norwegian organisation number: 9 digits whose last is the MOD11 check digit (Brønnøysundregistrene).
+ * Anything but 9 digits already failed `digits:9`, so only that message is shown for it.
+ */
+const orgNumberCheckDigit: Rule = {
+  kind: 'constraint',
+  notation: 'org_number_mod11',
+  check: (v) => {
+    const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+    if (!/^\d{9}$/.test(text)) return null;
+    return isValidOrgNumber(text) ? null : 'The :attribute must be a valid Norwegian organisation number (its last digit is a MOD11 check digit).';
+  },
+};
+
+/** Laravel's `prohibited`: the field must be absent (null and "" count as absent). */
+const prohibited = (): Rule => ({
+  kind: 'constraint',
+  notation: 'prohibited',
+  check: () => 'The :attribute field is prohibited.',
+  schema: (s) => Object.assign(s, { type: 'string', maxLength: 0 }),
+});
+
+/** How the customer is identified: the one row that differs between Send E-Faktura and Send EHF Invoice. */
+function customerIdentityRules(kind: CustomerKind): RulesTable {
+  if (kind === 'private') {
+    return {
+      'customerDetails.personalNumber': field([required(), digits(11)],
+        'Norwegian national identity number (fødselsnummer), exactly 11 digits, no spaces.'),
+    };
+  }
+  return {
+    'customerDetails.organizationId': field([required(), digits(9), orgNumberCheckDigit],
+      'Norwegian organisation number (Enhetsregisteret), 9 digits with a valid MOD11 check digit; the EHF goes to the Peppol address 0192:<organizationId>.',
+      { examples: ['987654325'] }),
+    'customerDetails.personalNumber': field([prohibited()],
+      'Not allowed: a business customer is identified by organizationId (use Send E-Faktura for a person).'),
+  };
+}
+
+export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderPolicy, kind: CustomerKind = 'private'): RulesTable {
   return {
     products: field([required(), list(), min(1), max(MAX_LINES)],
       'Order lines: a JSON array, or an object keyed "0", "1", … (both appear in the FPGO docs).'),
@@ -99,15 +145,15 @@ export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderP
     orderDate: field([required(), unixTimestamp()],
       'Unix time in seconds, as a string (an integer is accepted; so is the older "5 Dec, 2023", read as midnight Europe/Oslo).',
       { examples: ['1703040812'] }),
-    customerDetails: field([required(), object()], 'The private customer (e-faktura is for persons).'),
+    customerDetails: field([required(), object()],
+      kind === 'private' ? 'The private customer (e-faktura is for persons).' : 'The business customer (EHF is for organisations).'),
     'customerDetails.countryCode': field([required(), string(), regex(/^\+\d{1,4}$/)], 'Phone country code, "+" and 1–4 digits.',
       { examples: ['+47'] }),
     'customerDetails.msisdn': field([required(), string(), digitsBetween(4, 15)], 'Phone number without country code, 4–15 digits.'),
     'customerDetails.email': field([required(), email()], 'E-mail address.'),
     'customerDetails.name': field([required(), string(), max(255)], 'Full name.'),
     'customerDetails.preferredLanguage': field([string(), inList(LANGUAGES)], 'Language of the invoice.', { default: 'no' }),
-    'customerDetails.personalNumber': field([required(), digits(11)],
-      'Norwegian national identity number (fødselsnummer), exactly 11 digits, no spaces.'),
+    ...customerIdentityRules(kind),
     'customerDetails.address': field([required(), object()], 'Postal address at order time (the invoice shows it).'),
     'customerDetails.address.street': field([required(), string(), max(255)], 'Street address.'),
     'customerDetails.address.zip': field([required(), string(), max(255)], 'Postal code.'),
@@ -129,42 +175,65 @@ export function createOrderRules(policy: CreateOrderPolicy = defaultCreateOrderP
 }
 
 
+const BODY_NOTES =
+  'Strings are trimmed and empty strings count as missing; unknown fields are ignored; numeric fields take a JSON number or a ' +
+  'decimal string. All errors are reported at once (417).';
+
 export const createOrderBodySchema: Record<string, unknown> = toJsonSchema(createOrderRules(), {
   title: 'Send E-Faktura request',
-  description:
-    'Creates an order that is invoiced as an e-faktura (FPGO Connect compatible). Strings are trimmed and empty strings count as ' +
-    'missing; unknown fields are ignored; numeric fields take a JSON number or a decimal string. All errors are reported at once (417).',
+  description: `Creates an order for a private customer that is invoiced as an e-faktura (FPGO Connect compatible). ${BODY_NOTES}`,
   examples: [DOCUMENTED_EXAMPLE],
 });
 
-/** Rules tables per policy: building one costs a third of a validation, and policies are few. */
+export const createEhfOrderBodySchema: Record<string, unknown> = toJsonSchema(createOrderRules(defaultCreateOrderPolicy, 'business'), {
+  title: 'Send EHF Invoice request',
+  description:
+    'Creates an order for a business customer (organisation number) that is invoiced as an EHF (Peppol BIS Billing 3.0) ' +
+    `to 0192:<organizationId>; the same body as Send E-Faktura with organizationId in place of personalNumber. ${BODY_NOTES}`,
+  examples: [DOCUMENTED_EHF_EXAMPLE],
+});
+
+/** Rules tables per policy and kind: building one costs a third of a validation, and policies are few. */
 const rulesByPolicy = new Map<string, RulesTable>();
-/** The policy (copied) and table of the last call: a merchant's requests usually come in runs. */
-let lastRules: { rates: readonly string[]; days: readonly number[]; table: RulesTable } | null = null;
+/** The policy (copied), kind and table of the last call: a merchant's requests usually come in runs. */
+let lastRules: { rates: readonly string[]; days: readonly number[]; kind: CustomerKind; table: RulesTable } | null = null;
 
 const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>
   a.length === b.length && a.every((item, i) => item === b[i]);
 
-function cachedRules(policy: CreateOrderPolicy): RulesTable {
+function cachedRules(policy: CreateOrderPolicy, kind: CustomerKind): RulesTable {
   // Equal items give an equal key below, hence the table that lookup would return.
-  if (lastRules && sameItems(lastRules.rates, policy.allowedTaxRates) && sameItems(lastRules.days, policy.allowedMaturityDays)) {
+  if (
+    lastRules && lastRules.kind === kind &&
+    sameItems(lastRules.rates, policy.allowedTaxRates) && sameItems(lastRules.days, policy.allowedMaturityDays)
+  ) {
     return lastRules.table;
   }
-  const key = `${policy.allowedTaxRates.join(',')}|${policy.allowedMaturityDays.join(',')}`;
+  const key = `${kind}|${policy.allowedTaxRates.join(',')}|${policy.allowedMaturityDays.join(',')}`;
   let table = rulesByPolicy.get(key);
   if (table === undefined) {
     if (rulesByPolicy.size >= 1000) rulesByPolicy.clear();
-    table = createOrderRules(policy);
+    table = createOrderRules(policy, kind);
     rulesByPolicy.set(key, table);
   }
-  lastRules = { rates: [...policy.allowedTaxRates], days: [...policy.allowedMaturityDays], table };
+  lastRules = { rates: [...policy.allowedTaxRates], days: [...policy.allowedMaturityDays], kind, table };
   return table;
 }
 
+/** Send E-Faktura's body: an order for a private customer (SPEC §2.1). */
 export function validateCreateOrder(body: unknown, policy: CreateOrderPolicy = defaultCreateOrderPolicy): Validation<ValidatedOrder> {
-  const bag = validateRules(cachedRules(policy), body);
+  return validateOrderFor('private', body, policy);
+}
+
+/** Send EHF Invoice's body: an order for a business customer, identified by its organisation number. */
+export function validateCreateEhfOrder(body: unknown, policy: CreateOrderPolicy = defaultCreateOrderPolicy): Validation<ValidatedOrder> {
+  return validateOrderFor('business', body, policy);
+}
+
+function validateOrderFor(kind: CustomerKind, body: unknown, policy: CreateOrderPolicy): Validation<ValidatedOrder> {
+  const bag = validateRules(cachedRules(policy, kind), body);
   if (!bag.isEmpty) return bag.toFailure();
-  const { order, requestLines } = readOrder(body, policy);
+  const { order, requestLines } = readOrder(body, policy, kind);
   checkTotals(order, requestLines, readChild(body, 'orderSummary'), bag);
   return bag.isEmpty ? { ok: true, value: order } : bag.toFailure();
 }
@@ -184,7 +253,7 @@ const optionalText = (container: unknown, key: string): string | null =>
 const decimalAt = (container: unknown, key: string): Decimal => parseDecimal(readChild(container, key)) as Decimal;
 const oreAt = (container: unknown, key: string): number => decimalToOre(decimalAt(container, key)) as number;
 
-function readOrder(body: unknown, policy: CreateOrderPolicy): { order: ValidatedOrder; requestLines: RequestLine[] } {
+function readOrder(body: unknown, policy: CreateOrderPolicy, kind: CustomerKind): { order: ValidatedOrder; requestLines: RequestLine[] } {
   const items = asList(readChild(body, 'products')) ?? [];
   const products: ValidatedProduct[] = [];
   const requestLines: RequestLine[] = [];
@@ -217,7 +286,9 @@ function readOrder(body: unknown, policy: CreateOrderPolicy): { order: Validated
       email: text(c, 'email'),
       name: text(c, 'name'),
       preferredLanguage: (optionalText(c, 'preferredLanguage') ?? 'no') as ValidatedCustomer['preferredLanguage'],
-      personalNumber: String(readChild(c, 'personalNumber')),
+      ...(kind === 'private'
+        ? { personalNumber: String(readChild(c, 'personalNumber')) }
+        : { organizationId: String(readChild(c, 'organizationId')) }),
       address: {
         street: text(address, 'street'),
         zip: text(address, 'zip'),

@@ -101,7 +101,7 @@ const LANGUAGES: readonly Language[] = ['no', 'en', 'sv', 'da', 'de'];
 
 function buyerOf(order: OrderToInvoice): { buyer: DocumentBuyer; language: Language } {
   const c = order.customer_snapshot as {
-    name?: string; email?: string; preferredLanguage?: string; organizationNumber?: string | null;
+    name?: string; email?: string; preferredLanguage?: string; organizationId?: string | null;
     address?: { street?: string; zip?: string; city?: string; country?: string };
   };
   const language = LANGUAGES.includes(c.preferredLanguage as Language) ? (c.preferredLanguage as Language) : 'no';
@@ -111,7 +111,8 @@ function buyerOf(order: OrderToInvoice): { buyer: DocumentBuyer; language: Langu
       name: c.name ?? '',
       address: { street: c.address?.street ?? '', zip: c.address?.zip ?? '', city: c.address?.city ?? '', country: c.address?.country ?? 'NO' },
       email: c.email ?? null,
-      organisationNumber: c.organizationNumber ?? null,
+      // A business customer's EHF is a real Peppol invoice to 0192:<organizationId> (issue 11).
+      organisationNumber: c.organizationId ?? null,
     },
   };
 }

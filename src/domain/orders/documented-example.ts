@@ -13,3 +13,16 @@ export const DOCUMENTED_EXAMPLE = {
   invoiceInterval: 0, invoiceMaturity: 10, invoiceFeeApplicable: true, separateInvoices: true,
   referenceNo: null, customerReference: null, callback: { callbackUrl: 'https://example.com/callback-url' },
 };
+
+/**
+ * Send EHF Invoice's example (FPGO ref §3.1.4, revs 1257–1414): the same order for a business, with
+ * `organizationId` in place of `personalNumber`. The docs' "123456789" fails the MOD11 check digit, so a valid
+ * number stands in for it.
+ */
+export const DOCUMENTED_EHF_EXAMPLE = {
+  ...DOCUMENTED_EXAMPLE,
+  customerDetails: {
+    countryCode: '+47', msisdn: '46567468', email: 'faktura@example.no', name: 'Nordmann Consulting AS', preferredLanguage: 'no',
+    organizationId: '987654325', address: { street: 'Luramyrveien 65', zip: '4313', city: 'Sandnes', country: 'NO' },
+  },
+};

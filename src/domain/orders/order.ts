@@ -17,15 +17,25 @@ export interface ValidatedProduct {
   vatOre: number;
 }
 
-export interface ValidatedCustomer {
+interface CustomerContact {
   countryCode: string;
   msisdn: string;
   email: string;
   name: string;
   preferredLanguage: 'en' | 'no' | 'sv' | 'da' | 'de';
-  personalNumber: string;
   address: { street: string; zip: string; city: string; country: string };
 }
+
+/**
+ * A private customer (Send E-Faktura) is identified by its personal number, a business customer (Send EHF
+ * Invoice) by its organisation number (9 digits, MOD11); never both. The snapshot stored with the order is
+ * this object as JSON, so a private customer's snapshot has no `organizationId` key at all.
+ */
+export type ValidatedCustomer = CustomerContact &
+  ({ personalNumber: string; organizationId?: undefined } | { organizationId: string; personalNumber?: undefined });
+
+/** The business customer's organisation number, or null for a person. */
+export const organizationIdOf = (customer: ValidatedCustomer): string | null => customer.organizationId ?? null;
 
 export interface ValidatedOrder {
   products: ValidatedProduct[];
