@@ -42,7 +42,8 @@ export function supplierParty(root: XmlNode, seller: DocumentSeller): void {
   const legal = cac(party, 'PartyLegalEntity');
   cbc(legal, 'RegistrationName', seller.legalName);
   cbc(legal, 'CompanyID', seller.organisationNumber, { schemeID: NORWEGIAN_ORG_SCHEME });
-  cbc(cac(party, 'Contact'), 'ElectronicMail', seller.email);
+  // A merchant may have no contact e-mail set; an empty element is fatal (PEPPOL-EN16931-R008), so leave it out.
+  if (seller.email) cbc(cac(party, 'Contact'), 'ElectronicMail', seller.email);
 }
 
 export function customerParty(root: XmlNode, buyer: DocumentBuyer, seller: DocumentSeller): void {
