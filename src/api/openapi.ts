@@ -61,7 +61,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'efaktura',
         version: '1',
         description:
-          'Self-hosted e-invoicing for Norway. The order API is wire-compatible with FPGO Connect "Send E-Faktura". Every response uses the documented envelope and carries an `x-request-id` header.',
+          'Self-hosted e-invoicing for Norway. The order API is wire-compatible with FPGO Connect "Send E-Faktura" (private customers) and "Send EHF Invoice" (business customers), each also under its older documented path (deprecated). Every response uses the documented envelope and carries an `x-request-id` header; `404 orderNotFound` comes in the shape the real service sends (`is_data: false, data: null`).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },

@@ -129,22 +129,37 @@ describe(`hostile input on every endpoint (${DB_LABEL})`, () => {
     'products.0.name', 'products.0.productId', 'products.0.quantity', 'products.0.rate', 'products.0.tax',
     'products.0.amount', 'products.0.discount', 'orderSummary.grandTotal', 'orderDate', 'customerDetails.name',
     'customerDetails.email', 'customerDetails.msisdn', 'customerDetails.countryCode', 'customerDetails.personalNumber',
+    'customerDetails.organizationId',
     'customerDetails.preferredLanguage', 'customerDetails.address.street', 'customerDetails.address.zip',
     'customerDetails.address.city', 'customerDetails.address.country', 'referenceNo', 'customerReference',
     'callback.callbackUrl', 'invoiceInterval', 'invoiceMaturity', 'separateInvoices', 'unknownField',
     'customerDetails.nickname', 'products.0.colour',
   ];
 
-  test(`create: ${BUDGET.create} bodies with a hostile value in one field`, async () => {
+  /** Every create path (issue 11): Send E-Faktura and Send EHF Invoice, each also under its older path. */
+  const CREATE_PATHS = [
+    CREATE_PATH, `${CONNECT}/orders/invoice/create/faktura`, `${CONNECT}/orders/ehf/create`, `${CONNECT}/orders/invoice/create/ehf`,
+  ];
+  /** The valid body of a create path: a business customer (organizationId) on the EHF paths. */
+  function createBody(path: string): JsonObject {
+    const body = exampleOrder({ productsAs: 'array' });
+    if (path.includes('ehf')) {
+      delete body.customerDetails.personalNumber;
+      body.customerDetails.organizationId = '987654325';
+    }
+    return body;
+  }
+
+  test(`create: ${BUDGET.create} bodies with a hostile value in one field, on every create path`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CREATE_FIELDS), hostileValue, async (field, value) => {
-        const body = setPath(exampleOrder({ productsAs: 'array' }), field.split('.'), value);
-        const res = await call(t.url, 'POST', CREATE_PATH, {
+      fc.asyncProperty(fc.constantFrom(...CREATE_PATHS), fc.constantFrom(...CREATE_FIELDS), hostileValue, async (path, field, value) => {
+        const body = setPath(createBody(path), field.split('.'), value);
+        const res = await call(t.url, 'POST', path, {
           token: t.merchant.token,
           rawBody: writeJson(body),
           headers: { 'content-type': 'application/json' },
         });
-        checkAnswer(res, `create ${field}`);
+        checkAnswer(res, `create ${path} ${field}`);
         if (typeof value === 'string' && UNSTORABLE.test(value) && !value.startsWith('\u0000DEEP')) {
           assertRefusedText(res, field, `create ${field}`);
         }
