@@ -16,11 +16,14 @@ import { createDocumentRenderers } from './adapters/documents/renderers.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
+import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   worker: Worker | null;
+  /** The eFaktura simulator, when `config.simulatorEnabled`. */
+  simulator: RunningSimulator | null;
   url: string;
   close(): Promise<void>;
 }
@@ -63,25 +66,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const db = await openAndMigrate(config, logger);
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
+  let simulator: RunningSimulator | null = null;
   try {
     // HTTP first: a worker that finds a backlog (thousands of orders to invoice after a restart) must not
     // hold up the server's start on the embedded database, whose one connection and thread they share.
     app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    // Before the worker: deliveries through the eFaktura adapter need the network to be there.
+    if (config.simulatorEnabled) simulator = await startSimulator({ db, config, logger });
     if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
     const w = worker;
+    const sim = simulator;
     let closing: Promise<void> | null = null;
     const a = app;
     return {
       app: a,
       db,
       worker,
+      simulator,
       url,
       close() {
         closing ??= (async () => {
           await a.close();
           await w?.stop();
+          await sim?.close();
           await db.close();
         })();
         return closing;
@@ -90,9 +99,37 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await app?.close();
     await worker?.stop();
+    await simulator?.close();
     await db.close();
     throw error;
   }
+}
+
+export interface RunningSimulatorOnly {
+  db: Db;
+  simulator: RunningSimulator;
+  stop(): Promise<void>;
+}
+
+/** `efaktura simulator`: the eFaktura simulator alone, on its own port, against efaktura's database. */
+export async function startSimulatorOnly(config: Config, logger: Logger): Promise<RunningSimulatorOnly> {
+  const db = await openAndMigrate(config, logger);
+  let simulator: RunningSimulator;
+  try {
+    simulator = await startSimulator({ db, config, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    db,
+    simulator,
+    stop() {
+      stopping ??= simulator.close().then(() => db.close());
+      return stopping;
+    },
+  };
 }
 
 export interface RunningWorker {
