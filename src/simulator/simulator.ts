@@ -8,7 +8,7 @@
  * invoices under an id the issuer chooses; *consent* is the consumer's "Ja takk til alle"; a *block*
  * is a consumer's refusal of one issuer.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db/db.ts';
@@ -49,7 +49,7 @@ export async function buildSimulatorApp(options: SimulatorOptions): Promise<Fast
   const closing = new AbortController();
   const app = Fastify({
     loggerInstance: logger.child({ component: 'simulator' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: Math.max(config.bodyLimitBytes, MIN_BODY_LIMIT),
   });
   app.addHook('preClose', async () => closing.abort());

@@ -74,7 +74,7 @@ export function networkInvoice(to: string, overrides: Record<string, unknown> = 
 
 let consignmentCounter = 0;
 
-export function consignment(invoices: unknown[], issuer = ISSUER, consignmentId?: string) {
+export function consignment<T>(invoices: T[], issuer = ISSUER, consignmentId?: string) {
   consignmentCounter += 1;
   return {
     consignmentId: consignmentId ?? `efaktura-${issuer.orgNumber}-${consignmentCounter}-${Date.now()}`,
