@@ -21,8 +21,8 @@ export function kroner(ore: number): string {
 /** 2026-12-15 → 15.12.2026 */
 export const norwegianDate = (date: string): string => `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
 
-/** The decimal form the pay form's amount field takes: 123450 → "1234.50". */
-const plainAmount = (ore: number): string => `${Math.floor(ore / 100)}.${String(ore % 100).padStart(2, '0')}`;
+/** The pay form's amount field, as a Norwegian types it: 123450 → "1234,50" (a point is accepted too). */
+const plainAmount = (ore: number): string => `${Math.floor(ore / 100)},${String(ore % 100).padStart(2, '0')}`;
 
 export const NOTICES: Record<string, string> = {
   paid: 'Betalingen er registrert.',
