@@ -51,7 +51,7 @@ export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
   return db.transaction(async (tx) => {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
     if ((await countMerchants(tx)) > 0) return null;
-    const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: '15032080119' });
+    const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: DEMO_ACCOUNT_NUMBER });
     // A complete seller, so the demo's invoices carry every field the law asks for (SPEC §6.1).
     await updateInvoiceSettings(tx, merchant.id, {
       street: 'Karl Johans gate 22', zip: '0159', city: 'Oslo', vatRegistered: true, foretaksregisteret: true,
@@ -163,8 +163,29 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
  */
 export const DEMO_CALLBACK_URL = 'https://merchant.invalid/efaktura-callback';
 
-export function demoBanner(demo: DemoMerchant, url: string): string {
-  const example = { ...DOCUMENTED_EXAMPLE, callback: { callbackUrl: DEMO_CALLBACK_URL } };
+/**
+ * The demo customer's personal number: a synthetic test number (month + 80, reference note §4.3), so it is
+ * nobody's and has valid control digits, which the eFaktura simulator insists on (the API documentation's
+ * example, 12345678901, has not).
+ */
+export const DEMO_PERSONAL_NUMBER = '31929956780';
+/** The demo merchant's bank account, where the simulator's bank files report the demo customer's payments. */
+export const DEMO_ACCOUNT_NUMBER = '15032080119';
+
+export function demoBanner(demo: DemoMerchant, url: string, simulatorUrl: string | null = null): string {
+  const example = {
+    ...DOCUMENTED_EXAMPLE,
+    customerDetails: { ...DOCUMENTED_EXAMPLE.customerDetails, personalNumber: DEMO_PERSONAL_NUMBER },
+    callback: { callbackUrl: DEMO_CALLBACK_URL },
+  };
+  const simulator = simulatorUrl === null ? [] : [
+    ' The order below is for a demo customer. For its invoice to arrive as an eFaktura, first let the customer',
+    ' say "Ja takk til alle" in the eFaktura simulator:',
+    `   curl -s -X PUT ${simulatorUrl}/simulator/consumers/${DEMO_PERSONAL_NUMBER} -H 'Content-Type: application/json' -d '{"consent":"all"}'`,
+    ` Once invoiced, the customer's netbank shows it, with its PDF and a pay button: ${simulatorUrl}/?pn=${DEMO_PERSONAL_NUMBER}`,
+    ` and the day's payments come back as the bank's OCR giro file: ${simulatorUrl}/simulator/bank/${DEMO_ACCOUNT_NUMBER}/ocr`,
+    '',
+  ];
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
     `  -H 'Authorization: Bearer ${demo.token}' \\`,
@@ -179,7 +200,8 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     `   API token:        ${demo.token}`,
     `   callback secret:  ${demo.callbackSecret}`,
     '',
-    ' Send the documented example order:',
+    ...simulator,
+    ' Send the documented example order (with a synthetic personal number, valid but nobody\'s):',
     '',
     curl,
     '',

@@ -36,7 +36,7 @@ export async function serve(config: Config, logger: Logger): Promise<number> {
   });
   if (config.demoMerchant) {
     const demo = await ensureDemoMerchant(server.db);
-    if (demo) process.stdout.write(demoBanner(demo, server.url));
+    if (demo) process.stdout.write(demoBanner(demo, server.url, server.simulator?.url ?? null));
   }
   if (server.simulator) logger.info({ url: server.simulator.url }, 'eFaktura simulator is listening (netbank at its /)');
   logger.info({ url: server.url, database: server.db.kind, worker: config.runWorker }, 'efaktura is listening');

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,16 +27,25 @@ async function databaseEnv(): Promise<{ env: Record<string, string>; cleanup(): 
 const simulatorUrl = (output: string): string | undefined =>
   /"url":"(http:\/\/[^"]+)"[^\n]*eFaktura simulator is listening/.exec(output)?.[1];
 
-test(`efaktura serve starts the simulator on EFAKTURA_SIMULATOR_PORT and stops it on SIGTERM (${DB_LABEL})`, async () => {
+test(`efaktura serve starts the simulator, and the demo banner's curl registers the demo customer's consent (${DB_LABEL})`, async () => {
   const db = await databaseEnv();
   try {
-    const server = await startServe({ ...db.env, EFAKTURA_SIMULATOR: '1', EFAKTURA_SIMULATOR_PORT: '0' });
+    const server = await startServe({ ...db.env, EFAKTURA_SIMULATOR: '1', EFAKTURA_SIMULATOR_PORT: '0', EFAKTURA_DEMO_MERCHANT: '1' });
     try {
-      const url = simulatorUrl(server.output());
-      assert.ok(url, server.output());
+      const out = server.output();
+      const url = simulatorUrl(out);
+      assert.ok(url, out);
       const page = await fetch(`${url}/`);
       assert.equal(page.status, 200);
       assert.match(await page.text(), /Nettbanken/);
+      const register = /^ +(curl -s -X PUT \S+\/simulator\/consumers\/(\d{11}) .*)$/m.exec(out);
+      assert.ok(register, `no consent curl in the banner:\n${out}`);
+      assert.ok(out.includes(`"personalNumber":"${register[2]}"`), 'the banner\'s order is for the customer it registers');
+      await promisify(execFile)('sh', ['-c', register[1]!]);
+      const lookup = await fetch(`${url}/network/v1/recipients/lookup`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ socialSecurityNumber: register[2], issuerOrgNumber: '923609016' }),
+      });
+      assert.equal((await lookup.json()).status, 'reachable');
     } finally {
       server.child.kill('SIGTERM');
       assert.equal(await server.exited, 0);
