@@ -100,7 +100,7 @@ export async function camt054File(db: Db, clock: Clock, account: string, date: s
   const id = contentNumber([account, date, ...payments.map((p) => p.bankReference)], 10);
   return writeCamt054({
     messageId: `SIM-CAMT054-${date.replaceAll('-', '')}-${id}`,
-    notificationId: `SIM-NTF-${account}-${date.replaceAll('-', '')}-${id}`,
+    notificationId: `SIM-NTF-${date.replaceAll('-', '')}-${id}`,
     createdAt: `${clock.now().toISOString().slice(0, 19)}Z`,
     account,
     entries: payments.map((p) => ({
