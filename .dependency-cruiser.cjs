@@ -53,6 +53,20 @@ module.exports = {
       from: { path: '^src/app/' },
       to: { path: '^src/(api|cli|jobs)/' },
     },
+    {
+      name: 'simulator-stands-apart',
+      comment: 'The eFaktura simulator stands in for systems outside efaktura: it may use domain, store/db, config, log and clock, never the use cases, the HTTP layer, the jobs, the adapters or the CLI.',
+      severity: 'error',
+      from: { path: '^src/simulator/' },
+      to: { path: '^src/(api|app|cli|jobs|adapters)/|^src/store/(?!db/)' },
+    },
+    {
+      name: 'simulator-only-from-composition',
+      comment: 'Only the composition root (src/server.ts) and the CLI start the simulator; efaktura reaches it over HTTP, through its eFaktura adapter.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(simulator/|cli/|server\\.ts$)' },
+      to: { path: '^src/simulator/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

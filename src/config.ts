@@ -57,6 +57,12 @@ export interface Config {
   invoiceBatchSize: number;
   /** Documents rendered at once per worker. */
   renderConcurrency: number;
+  /** Run the eFaktura simulator (network, control API, netbank) inside `efaktura serve`. */
+  simulatorEnabled: boolean;
+  /** TCP port of the eFaktura simulator (on `host`). */
+  simulatorPort: number;
+  /** Where the eFaktura adapter reaches the simulator's network API (no trailing slash). */
+  simulatorUrl: string;
 }
 
 interface Setting {
@@ -95,6 +101,9 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` a future date (1 = yes; tests and demos only)' },
   { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
   { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
+  { env: 'EFAKTURA_SIMULATOR', default: '1', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (0 = off)' },
+  { env: 'EFAKTURA_SIMULATOR_PORT', default: '3001', description: 'port of the eFaktura simulator (on HOST)' },
+  { env: 'EFAKTURA_SIMULATOR_URL', default: '', description: 'base URL of the eFaktura simulator for the eFaktura adapter (empty = http://127.0.0.1:EFAKTURA_SIMULATOR_PORT)' },
 ];
 
 export class ConfigError extends Error {}
@@ -139,6 +148,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`EFAKTURA_CALLBACK_RETRY_SCHEDULE must be comma-separated seconds ≥ 0 (got "${scheduleRaw}")`);
   }
 
+  const simulatorPort = int('EFAKTURA_SIMULATOR_PORT', 0, 65535);
+  const simulatorUrl = get('EFAKTURA_SIMULATOR_URL') || `http://127.0.0.1:${simulatorPort}`;
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(simulatorUrl)) {
+    problems.push(`EFAKTURA_SIMULATOR_URL must be an http:// or https:// URL (got "${simulatorUrl}")`);
+  }
+
   const config: Config = {
     port: int('PORT', 0, 65535),
     host: get('HOST'),
@@ -164,6 +179,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
     invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
     renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),
+    simulatorEnabled: bool('EFAKTURA_SIMULATOR'),
+    simulatorPort,
+    simulatorUrl: simulatorUrl.replace(/\/+$/, ''),
   };
   if (config.adminToken !== null && config.adminToken.length < 32) {
     problems.push('EFAKTURA_ADMIN_TOKEN must be at least 32 characters');

@@ -16,11 +16,14 @@ import { createDocumentRenderers } from './adapters/documents/renderers.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
+import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   worker: Worker | null;
+  /** The eFaktura simulator, when `config.simulatorEnabled`. */
+  simulator: RunningSimulator | null;
   url: string;
   close(): Promise<void>;
 }
@@ -48,7 +51,7 @@ export async function ensureDemoMerchant(db: Db): Promise<DemoMerchant | null> {
   return db.transaction(async (tx) => {
     await tx.query({ text: 'SELECT pg_advisory_xact_lock($1)', values: [0x64656d6f] }); // "demo"
     if ((await countMerchants(tx)) > 0) return null;
-    const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: '15032080119' });
+    const merchant = await insertMerchant(tx, { name: 'Demo Merchant AS', orgNumber: '923609016', accountNumber: DEMO_ACCOUNT_NUMBER });
     // A complete seller, so the demo's invoices carry every field the law asks for (SPEC §6.1).
     await updateInvoiceSettings(tx, merchant.id, {
       street: 'Karl Johans gate 22', zip: '0159', city: 'Oslo', vatRegistered: true, foretaksregisteret: true,
@@ -63,25 +66,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const db = await openAndMigrate(config, logger);
   let worker: Worker | null = null;
   let app: FastifyInstance | null = null;
+  let simulator: RunningSimulator | null = null;
   try {
     // HTTP first: a worker that finds a backlog (thousands of orders to invoice after a restart) must not
     // hold up the server's start on the embedded database, whose one connection and thread they share.
     app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    // Before the worker: deliveries through the eFaktura adapter need the network to be there.
+    if (config.simulatorEnabled) simulator = await startSimulator({ db, config, logger });
     if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
     const w = worker;
+    const sim = simulator;
     let closing: Promise<void> | null = null;
     const a = app;
     return {
       app: a,
       db,
       worker,
+      simulator,
       url,
       close() {
         closing ??= (async () => {
           await a.close();
           await w?.stop();
+          await sim?.close();
           await db.close();
         })();
         return closing;
@@ -90,9 +99,37 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await app?.close();
     await worker?.stop();
+    await simulator?.close();
     await db.close();
     throw error;
   }
+}
+
+export interface RunningSimulatorOnly {
+  db: Db;
+  simulator: RunningSimulator;
+  stop(): Promise<void>;
+}
+
+/** `efaktura simulator`: the eFaktura simulator alone, on its own port, against efaktura's database. */
+export async function startSimulatorOnly(config: Config, logger: Logger): Promise<RunningSimulatorOnly> {
+  const db = await openAndMigrate(config, logger);
+  let simulator: RunningSimulator;
+  try {
+    simulator = await startSimulator({ db, config, logger });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    db,
+    simulator,
+    stop() {
+      stopping ??= simulator.close().then(() => db.close());
+      return stopping;
+    },
+  };
 }
 
 export interface RunningWorker {
@@ -126,8 +163,29 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
  */
 export const DEMO_CALLBACK_URL = 'https://merchant.invalid/efaktura-callback';
 
-export function demoBanner(demo: DemoMerchant, url: string): string {
-  const example = { ...DOCUMENTED_EXAMPLE, callback: { callbackUrl: DEMO_CALLBACK_URL } };
+/**
+ * The demo customer's personal number: a synthetic test number (month + 80, reference note §4.3), so it is
+ * nobody's and has valid control digits, which the eFaktura simulator insists on (the API documentation's
+ * example, 12345678901, has not).
+ */
+export const DEMO_PERSONAL_NUMBER = '31929956780';
+/** The demo merchant's bank account, where the simulator's bank files report the demo customer's payments. */
+export const DEMO_ACCOUNT_NUMBER = '15032080119';
+
+export function demoBanner(demo: DemoMerchant, url: string, simulatorUrl: string | null = null): string {
+  const example = {
+    ...DOCUMENTED_EXAMPLE,
+    customerDetails: { ...DOCUMENTED_EXAMPLE.customerDetails, personalNumber: DEMO_PERSONAL_NUMBER },
+    callback: { callbackUrl: DEMO_CALLBACK_URL },
+  };
+  const simulator = simulatorUrl === null ? [] : [
+    ' The order below is for a demo customer. For its invoice to arrive as an eFaktura, first let the customer',
+    ' say "Ja takk til alle" in the eFaktura simulator:',
+    `   curl -s -X PUT ${simulatorUrl}/simulator/consumers/${DEMO_PERSONAL_NUMBER} -H 'Content-Type: application/json' -d '{"consent":"all"}'`,
+    ` Once invoiced, the customer's netbank shows it, with its PDF and a pay button: ${simulatorUrl}/?pn=${DEMO_PERSONAL_NUMBER}`,
+    ` and the day's payments come back as the bank's OCR giro file: ${simulatorUrl}/simulator/bank/${DEMO_ACCOUNT_NUMBER}/ocr`,
+    '',
+  ];
   const curl = [
     `curl -s -X POST ${url}/api/v1/connect/orders/faktura/create \\`,
     `  -H 'Authorization: Bearer ${demo.token}' \\`,
@@ -142,7 +200,8 @@ export function demoBanner(demo: DemoMerchant, url: string): string {
     `   API token:        ${demo.token}`,
     `   callback secret:  ${demo.callbackSecret}`,
     '',
-    ' Send the documented example order:',
+    ...simulator,
+    ' Send the documented example order (with a synthetic personal number, valid but nobody\'s):',
     '',
     curl,
     '',

@@ -43,3 +43,16 @@ test('a retry schedule entry that is not a plain number is refused', () => {
     }),
   );
 });
+
+test('the eFaktura simulator is on by default on port 3001, and its URL follows the port unless given', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.simulatorEnabled, true);
+  assert.equal(defaults.simulatorPort, 3001);
+  assert.equal(defaults.simulatorUrl, 'http://127.0.0.1:3001');
+  assert.equal(loadConfig({ EFAKTURA_SIMULATOR_PORT: '4001' }).simulatorUrl, 'http://127.0.0.1:4001');
+  const given = loadConfig({ EFAKTURA_SIMULATOR: '0', EFAKTURA_SIMULATOR_URL: 'https://sim.example:8443/' });
+  assert.equal(given.simulatorEnabled, false);
+  assert.equal(given.simulatorUrl, 'https://sim.example:8443');
+  assert.throws(() => loadConfig({ EFAKTURA_SIMULATOR_URL: 'ftp://sim' }), /EFAKTURA_SIMULATOR_URL must be an http/);
+  assert.throws(() => loadConfig({ EFAKTURA_SIMULATOR_PORT: '70000' }), /EFAKTURA_SIMULATOR_PORT/);
+});

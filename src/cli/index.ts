@@ -14,7 +14,7 @@ import { invoiceRunCommand } from './invoices.ts';
 import { ApiError } from '../app/errors.ts';
 import { migrateCommand } from './migrate.ts';
 import { withDb } from './output.ts';
-import { serve, worker } from './serve.ts';
+import { serve, simulator, worker } from './serve.ts';
 import { configCommand } from './show-config.ts';
 import { adminTokenCommand, tokenCommand } from './tokens.ts';
 
@@ -23,6 +23,7 @@ const USAGE = `efaktura — self-hosted e-invoicing for Norway
 Usage:
   efaktura serve                          API server + background worker
   efaktura worker                         background worker only (scale out against one PostgreSQL)
+  efaktura simulator                      the eFaktura simulator alone: network, control API, netbank page
   efaktura migrate                        apply pending database migrations and name them
   efaktura merchant create --name NAME --org-number 9DIGITS [SETTINGS] [--json]
   efaktura merchant update ID [SETTINGS] [--json]   invoice settings: efaktura merchant --help lists them
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'config') return configCommand(rest);
   const config = loadConfig();
   // Commands other than serve/worker keep the terminal for their own output.
-  const logger = createLogger(command === 'serve' || command === 'worker' ? config.logLevel : 'warn');
+  const logger = createLogger(['serve', 'worker', 'simulator'].includes(command) ? config.logLevel : 'warn');
 
   switch (command) {
     case 'serve':
@@ -64,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'worker':
       noArguments(command, rest);
       return worker(config, logger);
+    case 'simulator':
+      noArguments(command, rest);
+      return simulator(config, logger);
     case 'migrate':
       return migrateCommand(config, rest);
     case 'merchant':

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { demoBanner, ensureDemoMerchant, startServer, startWorkerOnly } from '../server.ts';
+import { demoBanner, ensureDemoMerchant, startServer, startSimulatorOnly, startWorkerOnly } from '../server.ts';
 
 function onSignals(logger: Logger, stop: (signal: string) => Promise<void>): void {
   let stopping = false;
@@ -36,8 +36,9 @@ export async function serve(config: Config, logger: Logger): Promise<number> {
   });
   if (config.demoMerchant) {
     const demo = await ensureDemoMerchant(server.db);
-    if (demo) process.stdout.write(demoBanner(demo, server.url));
+    if (demo) process.stdout.write(demoBanner(demo, server.url, server.simulator?.url ?? null));
   }
+  if (server.simulator) logger.info({ url: server.simulator.url }, 'eFaktura simulator is listening (netbank at its /)');
   logger.info({ url: server.url, database: server.db.kind, worker: config.runWorker }, 'efaktura is listening');
   return stopped;
 }
@@ -51,5 +52,18 @@ export async function worker(config: Config, logger: Logger): Promise<number> {
     });
   });
   logger.info({ database: running.db.kind }, 'efaktura worker running');
+  return stopped;
+}
+
+/** `efaktura simulator`: the eFaktura simulator alone (network API, control API, netbank page). */
+export async function simulator(config: Config, logger: Logger): Promise<number> {
+  const running = await startSimulatorOnly(config, logger);
+  const stopped = new Promise<number>((resolve) => {
+    onSignals(logger, async () => {
+      await running.stop();
+      resolve(0);
+    });
+  });
+  logger.info({ url: running.simulator.url, database: running.db.kind }, 'eFaktura simulator is listening (netbank at its /)');
   return stopped;
 }

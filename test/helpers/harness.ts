@@ -54,6 +54,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // No background worker unless a test asks for one: a worker would invoice (and render) every order a
     // test makes, which only the invoicing and callback tests want.
     runWorker: false,
+    // The eFaktura simulator listens on a port of its own: tests that need it start it (on port 0).
+    simulatorEnabled: false,
     tokenCacheSeconds: 0,
     allowPrivateCallbacks: true,
     rateLimitPerMinute: 1_000_000,

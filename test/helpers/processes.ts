@@ -36,7 +36,7 @@ export interface ServeProcess {
 export function startServe(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EFAKTURA_DEMO_MERCHANT: '0', EFAKTURA_RATE_LIMIT: '1000000', ...env },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EFAKTURA_DEMO_MERCHANT: '0', EFAKTURA_RATE_LIMIT: '1000000', EFAKTURA_SIMULATOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -78,7 +78,7 @@ export async function startQuietServe(env: Record<string, string | undefined>, t
     });
   });
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, HOST: '127.0.0.1', EFAKTURA_DEMO_MERCHANT: '0', EFAKTURA_RATE_LIMIT: '1000000', ...env, PORT: String(port), LOG_LEVEL: 'error' },
+    env: { ...process.env, HOST: '127.0.0.1', EFAKTURA_DEMO_MERCHANT: '0', EFAKTURA_RATE_LIMIT: '1000000', EFAKTURA_SIMULATOR: '0', ...env, PORT: String(port), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -41,6 +41,8 @@ test('each layer rule and a type-only cycle are reported as errors', async () =>
     'src/cli/index.ts': "import { app } from '../api/app.ts';\nexport const cli = app;\n",
     'src/jobs/runner.ts': "import { cli } from '../cli/index.ts';\nexport const run = cli;\n",
     'src/app/use-case.ts': "import { run } from '../jobs/runner.ts';\nexport const useCase = run;\n",
+    'src/simulator/network.ts': "import { useCase } from '../app/use-case.ts';\nexport const network = useCase;\n",
+    'src/jobs/deliver.ts': "import { network } from '../simulator/network.ts';\nexport const deliver = network;\n",
     'src/store/a.ts': "import type { B } from './b.ts';\nexport type A = { b?: B };\n",
     'src/store/b.ts': "import type { A } from './a.ts';\nexport type B = { a?: A };\n",
   };
@@ -51,7 +53,7 @@ test('each layer rule and a type-only cycle are reported as errors', async () =>
   try {
     const res = await cruise(dir);
     assert.notEqual(res.code, 0);
-    for (const rule of ['no-cycles', 'domain-is-pure', 'api-not-cli-or-jobs', 'cli-not-api-or-jobs', 'jobs-not-api-or-cli', 'routes-independent', 'app-not-front-ends']) {
+    for (const rule of ['no-cycles', 'domain-is-pure', 'api-not-cli-or-jobs', 'cli-not-api-or-jobs', 'jobs-not-api-or-cli', 'routes-independent', 'app-not-front-ends', 'simulator-stands-apart', 'simulator-only-from-composition']) {
       assert.match(res.output, new RegExp(`error ${rule}:`), `${rule} not reported:\n${res.output}`);
     }
     assert.match(res.output, /no-cycles: src\/store\/a\.ts →\s+src\/store\/b\.ts →\s+src\/store\/a\.ts/);
