@@ -13,6 +13,7 @@ import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { updateInvoiceSettings } from './store/merchant-settings.ts';
 import { createDocumentRenderers } from './adapters/documents/renderers.ts';
+import { createDeliveryChannels } from './adapters/delivery-channels.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
@@ -69,7 +70,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
-    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    const channels = createDeliveryChannels(config);
+    if (config.runWorker) {
+      worker = await startWorker({
+        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels, publicUrl: config.publicUrl ?? url,
+      });
+    }
     const w = worker;
     let closing: Promise<void> | null = null;
     const a = app;
@@ -82,6 +88,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         closing ??= (async () => {
           await a.close();
           await w?.stop();
+          channels.close();
           await db.close();
         })();
         return closing;
@@ -104,8 +111,9 @@ export interface RunningWorker {
 export async function startWorkerOnly(config: Config, logger: Logger): Promise<RunningWorker> {
   const db = await openAndMigrate(config, logger);
   let worker: Worker;
+  const channels = createDeliveryChannels(config);
   try {
-    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels });
   } catch (error) {
     await db.close();
     throw error;
@@ -114,7 +122,10 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   return {
     db,
     stop() {
-      stopping ??= worker.stop().then(() => db.close());
+      stopping ??= worker.stop().then(() => {
+        channels.close();
+        return db.close();
+      });
       return stopping;
     },
   };
