@@ -5,6 +5,12 @@ import { newCustomerUuid, newOrderUuid } from '../../src/domain/orders/ids.ts';
 import type { Db } from '../../src/store/db/db.ts';
 import { insertOrder } from '../../src/store/orders.ts';
 import { call } from '../helpers/harness.ts';
+import { DELIVERY_JOB, runDeliveryStep, type DeliveryDeps, type DeliveryPayload } from '../../src/app/delivery/deliver-document.ts';
+import { createDocumentLinks } from '../../src/app/delivery/document-links.ts';
+import type { DeliveryChannels } from '../../src/app/delivery/ports.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
+import { createLogger } from '../../src/log.ts';
+import { claimJobs, completeJob } from '../../src/store/jobs.ts';
 import { orderBody, TEST_POLICY, type OrderSpec } from '../helpers/invoicing.ts';
 
 let personalNumbers = 0;
@@ -52,4 +58,34 @@ export function deliveredDocument(base: string, token: string, number: number, k
     assert.equal(res.status, 200, res.text);
     return res.body.data.deliveryStatus === 'pending' ? null : res.body.data;
   });
+}
+
+/**
+ * Runs due delivery steps by hand, as a worker would (claim with a lease, fenced completion), until none
+ * is due at `now()`; returns how many ran. A step that throws is left leased, as after a crash.
+ */
+export async function runDueDeliverySteps(deps: DeliveryDeps, now: () => Date = () => deps.clock.now(), limit = 100): Promise<number> {
+  let ran = 0;
+  for (;;) {
+    const [job] = await claimJobs(deps.db, { kind: DELIVERY_JOB, limit: 1, leaseSeconds: 60, now: now() });
+    if (!job) return ran;
+    await runDeliveryStep(deps, job.payload as DeliveryPayload, async (tx) => {
+      if (!(await completeJob(tx, job, now()))) throw new Error(`lease of job ${job.id} lost`);
+    });
+    if (++ran >= limit) return ran;
+  }
+}
+
+/** The use case's dependencies with the given channels and links made for `publicUrl`. */
+export function deliveryDeps(db: Db, channels: DeliveryChannels, o: { clock?: Clock; retrySchedule?: number[]; publicUrl?: string } = {}): DeliveryDeps {
+  const clock = o.clock ?? systemClock;
+  return {
+    db,
+    clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    channels,
+    links: createDocumentLinks(db, { publicUrl: o.publicUrl ?? 'http://127.0.0.1:3000', days: 490, clock }),
+    mailFrom: 'efaktura@localhost',
+    retrySchedule: o.retrySchedule ?? [0, 0],
+  };
 }
