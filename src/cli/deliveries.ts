@@ -10,24 +10,33 @@ import { systemClock } from '../clock.ts';
 import type { Db } from '../store/db/db.ts';
 import { parseCommandLine } from './args.ts';
 import { UsageError } from './errors.ts';
-import { print } from './output.ts';
 
 /** Opens the database for the command once its flags are known to be good. */
 type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
+
+/** Where the command writes (the process's streams; a test passes its own). */
+export interface CommandOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+const PROCESS_OUTPUT: CommandOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/** `--json` prints exactly one JSON value a line, for scripts; otherwise the human text. */
+const print = (io: CommandOutput, json: boolean, value: unknown, text: string) => io.out(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 
 const LIST_USAGE = `usage: efaktura deliveries list [--status ${DELIVERY_STATUSES.join('|')}] [--merchant ID] [--limit N] [--json]`;
 const RETRY_USAGE = 'usage: efaktura deliveries retry NUMBER [--merchant ID] | --all-undelivered [--json]';
 const ID = /^[1-9]\d{0,14}$/;
 const MAX_LIMIT = 1000;
 
-export async function runDeliveriesCommand(withDb: WithDb, args: string[]): Promise<number> {
+export async function runDeliveriesCommand(withDb: WithDb, args: string[], io: CommandOutput = PROCESS_OUTPUT): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'list') return listCommand(withDb, rest);
-  if (sub === 'retry') return retryCommand(withDb, rest);
+  if (sub === 'list') return listCommand(withDb, rest, io);
+  if (sub === 'retry') return retryCommand(withDb, rest, io);
   throw new UsageError(`usage: efaktura deliveries list|retry …\n  ${LIST_USAGE}\n  ${RETRY_USAGE}`);
 }
 
-async function listCommand(withDb: WithDb, args: string[]): Promise<number> {
+async function listCommand(withDb: WithDb, args: string[], io: CommandOutput): Promise<number> {
   const { values, positionals } = parseCommandLine(
     args,
     { status: { type: 'string' }, merchant: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
@@ -50,7 +59,7 @@ async function listCommand(withDb: WithDb, args: string[]): Promise<number> {
       limit: Number(limitText),
     }),
   );
-  print(!!values.json, items, items.length === 0 ? 'No deliveries.' : table(items));
+  print(io, !!values.json, items, items.length === 0 ? 'No deliveries.' : table(items));
   return 0;
 }
 
@@ -71,7 +80,7 @@ function table(items: readonly DeliveryListItem[]): string {
   return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
-async function retryCommand(withDb: WithDb, args: string[]): Promise<number> {
+async function retryCommand(withDb: WithDb, args: string[], io: CommandOutput): Promise<number> {
   const { values, positionals } = parseCommandLine(
     args,
     { merchant: { type: 'string' }, 'all-undelivered': { type: 'boolean' }, json: { type: 'boolean' } },
@@ -91,10 +100,10 @@ async function retryCommand(withDb: WithDb, args: string[]): Promise<number> {
     ),
   );
   if (!result.ok) {
-    process.stderr.write(`efaktura: ${result.problem}\n`);
+    io.err(`efaktura: ${result.problem}\n`);
     return 1;
   }
   const n = result.retried.length;
-  print(!!values.json, { retried: result.retried }, n === 0 ? 'No undelivered documents.' : `Queued ${n} deliver${n === 1 ? 'y' : 'ies'} again; a running worker delivers ${n === 1 ? 'it' : 'them'}.`);
+  print(io, !!values.json, { retried: result.retried }, n === 0 ? 'No undelivered documents.' : `Queued ${n} deliver${n === 1 ? 'y' : 'ies'} again; a running worker delivers ${n === 1 ? 'it' : 'them'}.`);
   return 0;
 }
