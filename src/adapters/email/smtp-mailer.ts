@@ -12,11 +12,13 @@ export interface SmtpMailerOptions {
 }
 
 export function createSmtpMailer(options: SmtpMailerOptions): Mailer & { close(): void } {
-  const transport = nodemailer.createTransport(options.url, {
+  // The object form with `url`: the second argument of createTransport is message defaults, not options.
+  const transport = nodemailer.createTransport({
+    url: options.url,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
-  } as Parameters<typeof nodemailer.createTransport>[1]);
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(message: MailMessage) {
       try {
