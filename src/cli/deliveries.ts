@@ -104,6 +104,9 @@ async function retryCommand(withDb: WithDb, args: string[], io: CommandOutput): 
     return 1;
   }
   const n = result.retried.length;
-  print(io, !!values.json, { retried: result.retried }, n === 0 ? 'No undelivered documents.' : `Queued ${n} deliver${n === 1 ? 'y' : 'ies'} again; a running worker delivers ${n === 1 ? 'it' : 'them'}.`);
+  print(io, !!values.json, { retried: result.retried }, n === 0
+    ? 'No undelivered documents.'
+    : `Queued ${n} deliver${n === 1 ? 'y' : 'ies'} again; a running worker delivers ${n === 1 ? 'it' : 'them'}:\n` +
+      result.retried.map((r) => `  merchant ${r.merchantId}, document ${r.number}`).join('\n'));
   return 0;
 }

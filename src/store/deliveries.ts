@@ -97,15 +97,15 @@ export async function restartDeliveries(
   tx: Queryable,
   target: { deliveryIds: number[] } | { allUndelivered: true },
   now: Date,
-): Promise<DeliveryRow[]> {
+): Promise<Array<DeliveryRow & { number: number }>> {
   const ids = 'deliveryIds' in target ? target.deliveryIds : null;
-  return tx.query<DeliveryRow>({
+  return tx.query<DeliveryRow & { number: number }>({
     name: 'restart_deliveries',
     text: `UPDATE deliveries d SET status = 'pending', channels = m.delivery_channels, channel_index = 0, channel_failures = 0,
              round = d.round + 1, updated_at = $2
            FROM merchants m
            WHERE m.id = d.merchant_id AND d.status = 'undelivered' AND ($1::bigint[] IS NULL OR d.id = ANY($1::bigint[]))
-           RETURNING ${D_COLUMNS}`,
+           RETURNING ${D_COLUMNS}, (SELECT i.number FROM invoices i WHERE i.id = d.invoice_id) AS number`,
     values: [ids, now],
   });
 }

@@ -91,7 +91,7 @@ describe(`undelivered documents and deliveries retry (${DB_LABEL})`, () => {
     net.consumers.set(personalNumber, { consent: 'all', blockedIssuers: [] });
     const retried = await cli(['retry', String(number), '--json']);
     assert.equal(retried.code, 0, retried.err);
-    assert.equal(JSON.parse(retried.out).retried.length, 1);
+    assert.deepEqual(JSON.parse(retried.out).retried.map((r: any) => [r.merchantId, r.number]), [[t.merchant.merchantId, number]]);
     assert.equal((await invoiceJson(number)).deliveryStatus, 'pending');
     assert.equal(await runDueDeliverySteps(deps), 1);
     const inv = await invoiceJson(number);
@@ -139,5 +139,24 @@ describe(`undelivered documents and deliveries retry (${DB_LABEL})`, () => {
     const one = await call(t.url, 'POST', '/api/v1/admin/deliveries/retry', { token: ADMIN, body: { number: a.number } });
     assert.equal(one.status, 404);
     assert.match(one.body.errors[0], /is delivered, not undelivered/);
+  });
+
+  test('an invoice credited in full before it went out is not sent to eFaktura as a payment request', async () => {
+    const personalNumber = freshPersonalNumber();
+    net.consumers.set(personalNumber, { consent: 'all', blockedIssuers: [] });
+    const uuid = await storeOrderFor(t.db, t.merchant.merchantId, { personalNumber, email: 'x@example.test' });
+    await invoiceAll(t.db, t.merchant.merchantId);
+    const cancel = await call(t.url, 'POST', `/api/v1/connect/orders/cancel/${uuid}`, { token: t.merchant.token, body: { cancellationNote: 'Wrong size' } });
+    assert.equal(cancel.status, 202, cancel.text);
+    const [row] = await t.db.query<{ id: number; number: number }>({
+      text: 'SELECT i.id, i.number FROM orders o JOIN invoices i ON i.id = o.invoice_id WHERE o.uuid = $1',
+      values: [uuid],
+    });
+    await renderDocuments(t.db, createDocumentRenderers(), row!.id);
+    await runDueDeliverySteps(deps);
+    const inv = await invoiceJson(row!.number);
+    assert.equal(inv.deliveryStatus, 'undelivered');
+    assert.match(inv.deliveries[0].error, /credited in full/);
+    assert.equal(net.invoices.has(`923609016:${row!.number}`), false);
   });
 });

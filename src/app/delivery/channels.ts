@@ -49,6 +49,11 @@ export async function sendByEfaktura(network: EfakturaNetwork, doc: ReadyDocumen
   if (invoice.kind !== 'invoice' || content.kid === null || content.dueDate === null) {
     return unreachable('eFaktura carries invoices only; a credit note goes by the next channel');
   }
+  // Credited in full before it went out (an order cancelled right after invoicing): the bank must not ask
+  // for a payment; the document still reaches the customer by the next channel, with its credit note.
+  if (invoice.credited_ore >= invoice.total_ore) {
+    return unreachable('the invoice is credited in full: not sent to eFaktura as a payment request');
+  }
   if (doc.personalNumber === null || !/^\d{11}$/.test(doc.personalNumber)) {
     return unreachable('the customer has no valid personal number, which eFaktura needs (error 5003)');
   }

@@ -16,7 +16,7 @@ export function deliveryList(db: Db, q: { status?: DeliveryStatus; merchantId?: 
 export type RetryTarget = { number: number; merchantId?: number } | { allUndelivered: true };
 
 export type RetryResult =
-  | { ok: true; retried: Array<{ merchantId: number; deliveryId: number; documentId: number }> }
+  | { ok: true; retried: Array<{ merchantId: number; number: number; deliveryId: number }> }
   /** Nothing was retried: why, in a sentence. */
   | { ok: false; problem: string };
 
@@ -40,5 +40,5 @@ export async function retryDeliveries(db: Db, clock: Clock, target: RetryTarget)
     for (const d of rows) await queueDeliveryStep(tx, d.id, d.step);
     return rows;
   });
-  return { ok: true, retried: restarted.map((d) => ({ merchantId: d.merchant_id, deliveryId: d.id, documentId: d.invoice_id })) };
+  return { ok: true, retried: restarted.map((d) => ({ merchantId: d.merchant_id, number: d.number, deliveryId: d.id })) };
 }
