@@ -73,7 +73,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const channels = createDeliveryChannels(config);
     if (config.runWorker) {
       worker = await startWorker({
-        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels, publicUrl: config.publicUrl ?? url,
+        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels,
+        // Links name the port actually bound (PORT=0 in tests); EFAKTURA_PUBLIC_URL overrides.
+        publicUrl: config.publicUrl ?? `http://127.0.0.1:${new URL(url).port}`,
       });
     }
     const w = worker;

@@ -41,6 +41,7 @@ describe(`delivery through eFaktura, e-mail and file (${DB_LABEL})`, () => {
       deliveryRetrySchedule: [0.05, 0.1],
       deliveryTimeoutMs: 500,
       mailFrom: 'Faktura <faktura@efaktura.test>',
+      publicUrl: 'https://faktura.shop.example',
     });
     await setSettings(t.db, t.merchant.merchantId, { street: 'Storgata 1', zip: '0155', city: 'Oslo', invoiceEmail: 'regnskap@merchant.example' });
   });
@@ -79,7 +80,8 @@ describe(`delivery through eFaktura, e-mail and file (${DB_LABEL})`, () => {
     );
     assert.equal(mailTo('efaktura-customer@example.test').length, 0, 'delivered once, by the first channel that reached the customer');
     // The bank fetches the document by its signed link, without a token.
-    const pdf = await fetch(shown.documentUrl.replace(/^http:\/\/[^/]+/, t.url));
+    assert.match(shown.documentUrl, /^https:\/\/faktura\.shop\.example\/d\/\d+\.\d+\.[\w-]{43}$/, 'links name EFAKTURA_PUBLIC_URL');
+    const pdf = await fetch(shown.documentUrl.replace('https://faktura.shop.example', t.url));
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
     assert.match(await pdfText(Buffer.from(await pdf.arrayBuffer())), new RegExp(`\\b${number}\\b`));
