@@ -253,7 +253,7 @@ describe(`delivery without SMTP (${DB_LABEL})`, () => {
     const dir = path.join(outbox, String(t.merchant.merchantId));
     assert.equal(fs.readFileSync(path.join(dir, `${number}.pdf`)).subarray(0, 5).toString(), '%PDF-');
     assert.match(fs.readFileSync(path.join(dir, `${number}.xml`), 'utf8'), /<Invoice /);
-    assert.equal(inv.deliveries[2].messageId, path.join(dir, `${number}.pdf`));
+    assert.equal(inv.deliveries[2].messageId, `${t.merchant.merchantId}/${number}.pdf`, 'relative to the outbox: no server path in the merchant API');
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
   });
 

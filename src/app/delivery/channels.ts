@@ -117,8 +117,9 @@ export async function sendByEmail(mailer: Mailer | null, mailFrom: string, doc: 
 
 export async function writeToOutbox(outbox: Outbox, doc: ReadyDocument): Promise<ChannelResult> {
   try {
-    const written = await outbox.write(doc.invoice.merchant_id, doc.invoice.number, { pdf: doc.pdf, ehf: doc.ehf });
-    return { outcome: 'delivered', messageId: written.pdfPath };
+    await outbox.write(doc.invoice.merchant_id, doc.invoice.number, { pdf: doc.pdf, ehf: doc.ehf });
+    // Recorded relative to the outbox: the merchant sees the attempt, not the server's directories.
+    return { outcome: 'delivered', messageId: `${doc.invoice.merchant_id}/${doc.invoice.number}.pdf` };
   } catch (error) {
     return failed((error as Error).message);
   }
