@@ -215,7 +215,7 @@ describe(`delivery through eFaktura, e-mail and file (${DB_LABEL})`, () => {
     for (const bad of [
       `${Number(id) + 1}.${expires}.${mac}`, // another document
       `${id}.${Number(expires) + 86400}.${mac}`, // a longer life
-      `${id}.${expires}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, // a changed signature
+      `${id}.${expires}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`, // a changed signature
       'nothing',
     ]) {
       const res = await call(t.url, 'GET', `/d/${bad}`);

@@ -59,6 +59,12 @@ describe('the signed document link', () => {
     assert.equal(verifyDocumentLink(key, `${id}.${Number(expires) + 1}.${mac}`, now), null);
     assert.equal(verifyDocumentLink(key, `${id}.${expires}.${mac.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`, now), null);
     assert.equal(verifyDocumentLink(documentLinkKey(randomBytes(32)), token, now), null);
+    // The last character's two unused bits: another spelling of the same bytes is not the link either.
+    const last = mac.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[(alphabet.indexOf(last) & ~3) + ((alphabet.indexOf(last) + 1) & 3)]!;
+    assert.deepEqual(Buffer.from(`${mac.slice(0, -1)}${sibling}`, 'base64url'), Buffer.from(mac, 'base64url'));
+    assert.equal(verifyDocumentLink(key, `${id}.${expires}.${mac.slice(0, -1)}${sibling}`, now), null);
     for (const junk of ['', '42', '42..', `${token}x`, `0.${expires}.${mac}`]) assert.equal(verifyDocumentLink(key, junk, now), null, junk);
   });
 });
