@@ -63,6 +63,22 @@ export interface Config {
   simulatorPort: number;
   /** Where the eFaktura adapter reaches the simulator's network API (no trailing slash). */
   simulatorUrl: string;
+  /** Which eFaktura network adapter delivers the `efaktura` channel (SPEC §6.5); only `simulator` so far. */
+  efakturaAdapter: 'simulator';
+  /** SMTP server of the `email` channel (smtp:// or smtps://); null: the channel is skipped. */
+  smtpUrl: string | null;
+  /** The From of delivery e-mails. */
+  mailFrom: string;
+  /** Where the `file` channel writes `<merchantId>/<number>.{pdf,xml}`. */
+  outboxDir: string;
+  /** Seconds before each retry of a transient delivery failure on one channel; then the next channel. */
+  deliveryRetrySchedule: number[];
+  /** Timeout of one call to the eFaktura network or the SMTP server. */
+  deliveryTimeoutMs: number;
+  /** Days a signed document link (/d/{token}) stays valid. */
+  documentLinkDays: number;
+  /** Base URL of this server as customers reach it, for document links; null: http://127.0.0.1:<port>. */
+  publicUrl: string | null;
 }
 
 interface Setting {
@@ -104,6 +120,14 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_SIMULATOR', default: '1', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (0 = off)' },
   { env: 'EFAKTURA_SIMULATOR_PORT', default: '3001', description: 'port of the eFaktura simulator (on HOST)' },
   { env: 'EFAKTURA_SIMULATOR_URL', default: '', description: 'base URL of the eFaktura simulator for the eFaktura adapter (empty = http://127.0.0.1:EFAKTURA_SIMULATOR_PORT)' },
+  { env: 'EFAKTURA_EFAKTURA_ADAPTER', default: 'simulator', description: 'eFaktura network adapter of the `efaktura` delivery channel: simulator (the only one so far)' },
+  { env: 'EFAKTURA_SMTP_URL', default: '', description: 'SMTP server of the `email` delivery channel, smtp://user:pass@host:587 or smtps://…; empty = the channel is skipped' },
+  { env: 'EFAKTURA_MAIL_FROM', default: 'efaktura@localhost', description: 'From address of delivery e-mails (the merchant\'s invoice e-mail is the Reply-To)' },
+  { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml' },
+  { env: 'EFAKTURA_DELIVERY_RETRY_SCHEDULE', default: '30,120,600,1800', description: 'seconds before each retry of a transient delivery failure on one channel; after the last, the next channel' },
+  { env: 'EFAKTURA_DELIVERY_TIMEOUT_MS', default: '10000', description: 'timeout of one call to the eFaktura network or the SMTP server' },
+  { env: 'EFAKTURA_DOCUMENT_LINK_DAYS', default: '490', description: 'days a signed document link /d/{token} stays valid (490 ≈ the 16 months a bank shows an eFaktura)' },
+  { env: 'EFAKTURA_PUBLIC_URL', default: '', description: 'base URL customers reach this server at, for document links (empty = http://127.0.0.1:PORT)' },
 ];
 
 export class ConfigError extends Error {}
@@ -140,12 +164,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
-  const scheduleRaw = get('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
-  const scheduleParts = scheduleRaw.split(',').map((s) => s.trim());
-  const callbackRetrySchedule = scheduleParts.map(Number);
-  // Each entry must be written out: Number('') is 0, so "5,,10" would silently mean 5,0,10.
-  if (scheduleParts.some((part) => !/^\d+(\.\d+)?$/.test(part))) {
-    problems.push(`EFAKTURA_CALLBACK_RETRY_SCHEDULE must be comma-separated seconds ≥ 0 (got "${scheduleRaw}")`);
+  const seconds = (name: string): number[] => {
+    const raw = get(name);
+    const parts = raw.split(',').map((s) => s.trim());
+    // Each entry must be written out: Number('') is 0, so "5,,10" would silently mean 5,0,10.
+    if (parts.some((part) => !/^\d+(\.\d+)?$/.test(part))) problems.push(`${name} must be comma-separated seconds ≥ 0 (got "${raw}")`);
+    return parts.map(Number);
+  };
+  const url = (name: string, schemes: readonly string[]): string | null => {
+    const raw = get(name);
+    if (raw === '') return null;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null || !schemes.includes(parsed.protocol.replace(/:$/, ''))) {
+      problems.push(`${name} must be a ${schemes.join(' or ')} URL (got "${raw}")`);
+      return null;
+    }
+    return raw;
+  };
+  const callbackRetrySchedule = seconds('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
+  const efakturaAdapter = get('EFAKTURA_EFAKTURA_ADAPTER');
+  if (efakturaAdapter !== 'simulator') problems.push(`EFAKTURA_EFAKTURA_ADAPTER must be simulator (got "${efakturaAdapter}")`);
+  const mailFrom = get('EFAKTURA_MAIL_FROM');
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) {
+    problems.push(`EFAKTURA_MAIL_FROM must be an e-mail address, optionally as "Name <address>" (got "${mailFrom}")`);
   }
 
   const simulatorPort = int('EFAKTURA_SIMULATOR_PORT', 0, 65535);
@@ -182,6 +228,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatorEnabled: bool('EFAKTURA_SIMULATOR'),
     simulatorPort,
     simulatorUrl: simulatorUrl.replace(/\/+$/, ''),
+    efakturaAdapter: 'simulator',
+    smtpUrl: url('EFAKTURA_SMTP_URL', ['smtp', 'smtps']),
+    mailFrom,
+    outboxDir: get('EFAKTURA_OUTBOX_DIR'),
+    deliveryRetrySchedule: seconds('EFAKTURA_DELIVERY_RETRY_SCHEDULE'),
+    deliveryTimeoutMs: int('EFAKTURA_DELIVERY_TIMEOUT_MS', 1, 600_000),
+    documentLinkDays: int('EFAKTURA_DOCUMENT_LINK_DAYS', 1, 3650),
+    publicUrl: url('EFAKTURA_PUBLIC_URL', ['http', 'https']),
   };
   if (config.adminToken !== null && config.adminToken.length < 32) {
     problems.push('EFAKTURA_ADMIN_TOKEN must be at least 32 characters');

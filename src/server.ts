@@ -13,6 +13,7 @@ import { migrate } from './store/db/migrate.ts';
 import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { updateInvoiceSettings } from './store/merchant-settings.ts';
 import { createDocumentRenderers } from './adapters/documents/renderers.ts';
+import { createDeliveryChannels } from './adapters/delivery-channels.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
@@ -73,9 +74,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
-    // Before the worker: deliveries through the eFaktura adapter need the network to be there.
+    // Before the worker: deliveries through the eFaktura adapter need the network to be there. A simulator
+    // in this process on EFAKTURA_SIMULATOR_PORT=0 is reached at the port it actually bound.
     if (config.simulatorEnabled) simulator = await startSimulator({ db, config, logger });
-    if (config.runWorker) worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    const channels = createDeliveryChannels(
+      simulator !== null && config.simulatorPort === 0 ? { ...config, simulatorUrl: simulator.url } : config,
+    );
+    if (config.runWorker) {
+      worker = await startWorker({
+        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels,
+        // Links name the port actually bound (PORT=0 in tests); EFAKTURA_PUBLIC_URL overrides.
+        publicUrl: config.publicUrl ?? `http://127.0.0.1:${new URL(url).port}`,
+      });
+    }
     const w = worker;
     const sim = simulator;
     let closing: Promise<void> | null = null;
@@ -91,6 +102,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           await a.close();
           await w?.stop();
           await sim?.close();
+          channels.close();
           await db.close();
         })();
         return closing;
@@ -141,8 +153,9 @@ export interface RunningWorker {
 export async function startWorkerOnly(config: Config, logger: Logger): Promise<RunningWorker> {
   const db = await openAndMigrate(config, logger);
   let worker: Worker;
+  const channels = createDeliveryChannels(config);
   try {
-    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers() });
+    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels });
   } catch (error) {
     await db.close();
     throw error;
@@ -151,7 +164,10 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   return {
     db,
     stop() {
-      stopping ??= worker.stop().then(() => db.close());
+      stopping ??= worker.stop().then(() => {
+        channels.close();
+        return db.close();
+      });
       return stopping;
     },
   };

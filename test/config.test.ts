@@ -56,3 +56,22 @@ test('the eFaktura simulator is on by default on port 3001, and its URL follows 
   assert.throws(() => loadConfig({ EFAKTURA_SIMULATOR_URL: 'ftp://sim' }), /EFAKTURA_SIMULATOR_URL must be an http/);
   assert.throws(() => loadConfig({ EFAKTURA_SIMULATOR_PORT: '70000' }), /EFAKTURA_SIMULATOR_PORT/);
 });
+
+test('delivery settings: the defaults, and an unknown eFaktura adapter or a malformed URL is refused', () => {
+  const config = loadConfig({});
+  assert.equal(config.efakturaAdapter, 'simulator');
+  assert.equal(config.simulatorUrl, 'http://127.0.0.1:3001');
+  assert.equal(config.smtpUrl, null);
+  assert.equal(config.mailFrom, 'efaktura@localhost');
+  assert.equal(config.outboxDir, './data/outbox');
+  assert.equal(config.documentLinkDays, 490);
+  assert.equal(config.publicUrl, null);
+  assert.deepEqual(config.deliveryRetrySchedule, [30, 120, 600, 1800]);
+  assert.throws(() => loadConfig({ EFAKTURA_EFAKTURA_ADAPTER: 'nets' }), /EFAKTURA_EFAKTURA_ADAPTER must be simulator \(got "nets"\)/);
+  assert.throws(() => loadConfig({ EFAKTURA_SMTP_URL: 'http://mail' }), /EFAKTURA_SMTP_URL must be a smtp or smtps URL/);
+  assert.throws(() => loadConfig({ EFAKTURA_SIMULATOR_URL: 'nowhere' }), /EFAKTURA_SIMULATOR_URL must be an http:\/\/ or https:\/\/ URL/);
+  assert.throws(() => loadConfig({ EFAKTURA_MAIL_FROM: 'not an address' }), /EFAKTURA_MAIL_FROM must be an e-mail address/);
+  assert.throws(() => loadConfig({ EFAKTURA_DELIVERY_RETRY_SCHEDULE: '5,,10' }), /EFAKTURA_DELIVERY_RETRY_SCHEDULE must be comma-separated seconds/);
+  assert.equal(loadConfig({ EFAKTURA_MAIL_FROM: 'Faktura <faktura@shop.example>' }).mailFrom, 'Faktura <faktura@shop.example>');
+  assert.equal(loadConfig({ EFAKTURA_SMTP_URL: 'smtps://u:p@mail.example:465' }).smtpUrl, 'smtps://u:p@mail.example:465');
+});

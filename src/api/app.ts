@@ -26,6 +26,8 @@ import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
 import { registerAdminMerchants } from './admin/merchants.ts';
 import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
+import { registerAdminDeliveries } from './admin/deliveries.ts';
+import { registerDocumentLinks } from './document-link.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -139,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerOpenApi(app);
   registerHealthRoutes(app, ctx);
+  registerDocumentLinks(app, ctx);
   await app.register(
     async (api) => {
       // Before the body is read (SPEC §2): without a valid token, a malformed or huge body is still a 401.
@@ -166,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAdminCallbacks(admin, ctx);
       registerAdminMerchants(admin, ctx);
       registerAdminInvoiceRuns(admin, ctx);
+      registerAdminDeliveries(admin, ctx);
     },
     { prefix: '/api/v1/admin' },
   );

@@ -8,6 +8,7 @@ import { createLogger } from '../log.ts';
 import { DataDirLockedError } from '../store/db/data-dir-lock.ts';
 import { parseCommandLine } from './args.ts';
 import { runCallbacksCommand } from './callbacks.ts';
+import { runDeliveriesCommand } from './deliveries.ts';
 import { UsageError } from './errors.ts';
 import { merchantCommand } from './merchants.ts';
 import { invoiceRunCommand } from './invoices.ts';
@@ -36,6 +37,8 @@ Usage:
   efaktura callbacks list [--order UUID] [--status pending|delivered|failed|gone|refused] [--limit N] [--json]
   efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME [--json]
   efaktura invoice-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   every invoice run due up to that date, now
+  efaktura deliveries list [--status pending|delivered|undelivered] [--merchant ID] [--limit N] [--json]
+  efaktura deliveries retry NUMBER [--merchant ID] | --all-undelivered [--json]   deliver undelivered documents again
   efaktura config                         every environment variable: its effective value and its default
 
 Not yet: payments import (SPEC §8).
@@ -80,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       return invoiceRunCommand(config, logger, rest);
     case 'callbacks':
       return runCallbacksCommand((fn) => withDb(config, logger, fn), rest);
+    case 'deliveries':
+      return runDeliveriesCommand((fn) => withDb(config, logger, fn), rest);
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }

@@ -15,7 +15,7 @@ const DERIVED: Record<string, (config: Config) => string> = {
 
 function shown(name: string, value: string): string {
   if (name === 'EFAKTURA_ADMIN_TOKEN') return value === '' ? '' : '(set, hidden)';
-  if (name === 'DATABASE_URL' && value !== '') {
+  if ((name === 'DATABASE_URL' || name === 'EFAKTURA_SMTP_URL') && value !== '') {
     try {
       const url = new URL(value);
       if (url.password !== '') url.password = '***';

@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Queryable } from '../store/db/db.ts';
 import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, type ClaimedJob } from '../store/jobs.ts';
 import { callbackQueue } from './callbacks.ts';
+import { deliveryKind } from './delivery.ts';
 import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
 import { immediateInvoicingQueue, invoiceRunKind, invoiceScheduleKind, renderKind, scheduleInvoiceRuns } from './invoicing.ts';
 import {
@@ -251,7 +252,7 @@ export interface Worker {
   readonly runner: Runner;
 }
 
-/** The runner with every job kind of efaktura: callbacks, invoicing, documents and housekeeping. */
+/** The runner with every job kind of efaktura: callbacks, invoicing, documents, delivery and housekeeping. */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const runner = createRunner(deps);
   runner.addQueue(callbackQueue(deps));
@@ -259,6 +260,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   runner.register(...invoiceRunKind(deps));
   runner.register(...invoiceScheduleKind(deps));
   if (deps.documents) runner.register(...renderKind(deps, deps.documents));
+  if (deps.delivery) runner.register(...deliveryKind(deps, deps.delivery));
   runner.register(...housekeepingKind(deps));
   await runner.start();
   // Not awaited: on the embedded database these wait their turn behind whatever backlog the runner found,

@@ -6,6 +6,7 @@
  * - lease: a claim's token and expiry; results carry the token and are dropped once another worker holds
  *   the row (fencing), so a stale worker never overwrites a newer result.
  */
+import type { DeliveryChannels } from '../app/delivery/ports.ts';
 import type { DocumentRenderers } from '../app/invoicing/render-documents.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -22,6 +23,10 @@ export interface WorkerDeps {
   clock?: Clock;
   /** The PDF and EHF renderers (adapters/documents); without them no documents are rendered here. */
   documents?: DocumentRenderers;
+  /** The delivery channels' adapters (adapters/delivery-channels.ts); without them nothing is delivered here. */
+  delivery?: DeliveryChannels;
+  /** Base URL of document links when the server's own address decides it (EFAKTURA_PUBLIC_URL unset). */
+  publicUrl?: string;
 }
 
 /** One source of work for the runner loop. */

@@ -249,6 +249,12 @@ export interface InvoiceRow {
   order_uuids: string[];
   credit_note_numbers: number[];
   documents: string[];
+  /** Where its delivery stands (SPEC §6.5), null before its files exist; attempts oldest first. */
+  delivery: {
+    status: 'pending' | 'delivered' | 'undelivered';
+    channel: string | null;
+    attempts: Array<{ channel: string; at: string; outcome: string; error: string | null; messageId: string | null }>;
+  } | null;
 }
 
 const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_invoice_id, ci.number AS credits_invoice_number,
@@ -257,7 +263,13 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
     coalesce((SELECT array_agg(o.uuid ORDER BY o.id) FROM invoice_orders io JOIN orders o ON o.id = io.order_id
               WHERE io.invoice_id = coalesce(i.credits_invoice_id, i.id)), '{}') AS order_uuids,
     coalesce((SELECT json_agg(cn.number ORDER BY cn.number) FROM invoices cn WHERE cn.credits_invoice_id = i.id), '[]') AS credit_note_numbers,
-    coalesce((SELECT array_agg(d.format ORDER BY d.format) FROM invoice_documents d WHERE d.invoice_id = i.id), '{}') AS documents
+    coalesce((SELECT array_agg(d.format ORDER BY d.format) FROM invoice_documents d WHERE d.invoice_id = i.id), '{}') AS documents,
+    (SELECT json_build_object('status', dv.status, 'channel', dv.delivered_channel, 'attempts', coalesce(
+              (SELECT json_agg(json_build_object('channel', a.channel,
+                        'at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                        'outcome', a.outcome, 'error', a.error, 'messageId', a.message_id) ORDER BY a.id)
+               FROM delivery_attempts a WHERE a.delivery_id = dv.id), '[]'))
+     FROM deliveries dv WHERE dv.invoice_id = i.id) AS delivery
   FROM invoices i LEFT JOIN invoices ci ON ci.id = i.credits_invoice_id`;
 
 /** One of the merchant's documents by number and kind, or null (another merchant's is null too). */

@@ -4,6 +4,8 @@
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { openDatabase, type Db } from '../../src/store/db/db.ts';
@@ -62,6 +64,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     authFailuresPerMinute: 1_000_000,
     callbackRetrySchedule: [0, 0.2, 0.4],
     callbackTimeoutMs: 2000,
+    // Delivery: no SMTP (the e-mail channel is skipped) and an outbox of the test's own, never ./data/outbox.
+    smtpUrl: null,
+    outboxDir: path.join(os.tmpdir(), `efaktura-test-outbox-${randomBytes(6).toString('hex')}`),
     ...overrides,
   };
 }

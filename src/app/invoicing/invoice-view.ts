@@ -72,9 +72,8 @@ export function invoiceView(row: InvoiceRow): Record<string, unknown> {
     surplus: formatOre(s.surplusOre),
     creditNotes: row.credit_note_numbers,
     documents: documentsView(row, '/api/v1/connect/invoices'),
-    // Delivery, reminders and payments arrive with their modules (SPEC §6.5, §7).
-    deliveryStatus: 'pending',
-    deliveries: [],
+    ...deliveryView(row),
+    // Reminders and payments arrive with their modules (SPEC §7).
     reminders: [],
     payments: [],
   };
@@ -94,5 +93,19 @@ export function creditNoteView(row: InvoiceRow): Record<string, unknown> {
     vat: d.vatSummary.map(vatView),
     total: formatOre(row.total_ore),
     documents: documentsView(row, '/api/v1/connect/credit-notes'),
+    ...deliveryView(row),
+  };
+}
+
+/**
+ * SPEC §6.5: `deliveryStatus` pending (also before the files exist), delivered (`deliveredBy` names the
+ * channel) or undelivered; `deliveries` every attempt, oldest first.
+ */
+function deliveryView(row: InvoiceRow): Record<string, unknown> {
+  const d = row.delivery;
+  return {
+    deliveryStatus: d?.status ?? 'pending',
+    deliveredBy: d?.status === 'delivered' ? d.channel : null,
+    deliveries: d?.attempts ?? [],
   };
 }

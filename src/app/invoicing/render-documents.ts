@@ -7,6 +7,7 @@ import type { IssuedDocument } from '../../domain/invoicing/issued.ts';
 import type { Db, Queryable } from '../../store/db/db.ts';
 import { findInvoiceById, storeInvoiceDocument } from '../../store/invoices.ts';
 import { enqueueJob } from '../../store/jobs.ts';
+import { queueDelivery } from '../delivery/deliver-document.ts';
 
 export const RENDER_JOB = 'render-documents';
 
@@ -24,7 +25,8 @@ export async function queueDocumentRender(tx: Queryable, invoiceId: number): Pro
 /**
  * Renders both files and stores them, with `complete(tx)` (the job's fenced completion, which throws when
  * the lease was lost) in the same transaction. Files already stored are kept as they are: what the
- * customer received never changes.
+ * customer received never changes. The document's delivery is queued in that transaction too, so it
+ * starts exactly when the files exist (SPEC §6.5).
  */
 export async function renderDocuments(
   db: Db,
@@ -39,5 +41,6 @@ export async function renderDocuments(
     await complete(tx);
     await storeInvoiceDocument(tx, invoiceId, 'pdf', pdf);
     await storeInvoiceDocument(tx, invoiceId, 'ehf', ehf);
+    await queueDelivery(tx, invoiceId);
   });
 }
