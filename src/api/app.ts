@@ -26,6 +26,7 @@ import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
 import { registerAdminMerchants } from './admin/merchants.ts';
 import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
+import { registerAdminPayments } from './admin/payments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAdminCallbacks(admin, ctx);
       registerAdminMerchants(admin, ctx);
       registerAdminInvoiceRuns(admin, ctx);
+      registerAdminPayments(admin, ctx);
     },
     { prefix: '/api/v1/admin' },
   );

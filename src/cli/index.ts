@@ -11,6 +11,7 @@ import { runCallbacksCommand } from './callbacks.ts';
 import { UsageError } from './errors.ts';
 import { merchantCommand } from './merchants.ts';
 import { invoiceRunCommand } from './invoices.ts';
+import { paymentsCommand } from './payments.ts';
 import { ApiError } from '../app/errors.ts';
 import { migrateCommand } from './migrate.ts';
 import { withDb } from './output.ts';
@@ -35,9 +36,11 @@ Usage:
   efaktura callbacks list [--order UUID] [--status pending|delivered|failed|gone|refused] [--limit N] [--json]
   efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME [--json]
   efaktura invoice-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   every invoice run due up to that date, now
+  efaktura payments import FILE [--json]  import a bank file (OCR giro or camt.054), checked whole first
+  efaktura payments list [--unmatched] [--merchant ID] [--limit N] [--json]
+  efaktura payments match PAYMENT_ID INVOICE_NUMBER [--merchant ID] [--json]   match an unmatched payment by hand
   efaktura config                         every environment variable: its effective value and its default
 
-Not yet: payments import (SPEC §8).
 Configuration comes from environment variables; see README.md or \`efaktura config\`.`;
 
 /** Commands without flags of their own still refuse a stray one instead of ignoring it. */
@@ -74,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       return adminTokenCommand(config, logger, rest);
     case 'invoice-run':
       return invoiceRunCommand(config, logger, rest);
+    case 'payments':
+      return paymentsCommand(config, logger, rest);
     case 'callbacks':
       return runCallbacksCommand((fn) => withDb(config, logger, fn), rest);
     default:

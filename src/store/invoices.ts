@@ -249,6 +249,8 @@ export interface InvoiceRow {
   order_uuids: string[];
   credit_note_numbers: number[];
   documents: string[];
+  /** Allocations of payments to this invoice, oldest first; a reversal's is negative (SPEC §7). */
+  payments: Array<{ payment_id: number; kind: string; amount_ore: number; date: string; kid: string | null; bank_reference: string | null; state: string }>;
 }
 
 const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_invoice_id, ci.number AS credits_invoice_number,
@@ -257,7 +259,10 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
     coalesce((SELECT array_agg(o.uuid ORDER BY o.id) FROM invoice_orders io JOIN orders o ON o.id = io.order_id
               WHERE io.invoice_id = coalesce(i.credits_invoice_id, i.id)), '{}') AS order_uuids,
     coalesce((SELECT json_agg(cn.number ORDER BY cn.number) FROM invoices cn WHERE cn.credits_invoice_id = i.id), '[]') AS credit_note_numbers,
-    coalesce((SELECT array_agg(d.format ORDER BY d.format) FROM invoice_documents d WHERE d.invoice_id = i.id), '{}') AS documents
+    coalesce((SELECT array_agg(d.format ORDER BY d.format) FROM invoice_documents d WHERE d.invoice_id = i.id), '{}') AS documents,
+    coalesce((SELECT json_agg(json_build_object('payment_id', p.id, 'kind', p.kind, 'amount_ore', a.amount_ore,
+                'date', to_char(p.payment_date, 'YYYY-MM-DD'), 'kid', p.kid, 'bank_reference', p.bank_reference, 'state', p.state) ORDER BY a.id)
+              FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id), '[]') AS payments
   FROM invoices i LEFT JOIN invoices ci ON ci.id = i.credits_invoice_id`;
 
 /** One of the merchant's documents by number and kind, or null (another merchant's is null too). */
