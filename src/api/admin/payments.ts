@@ -37,6 +37,9 @@ export function registerAdminPayments(admin: FastifyInstance, ctx: RouteContext)
             '(counted as duplicates). Largest body: EFAKTURA_IMPORT_BODY_LIMIT.',
           tags: ['admin'],
           security: [{ bearerAuth: [] }],
+          body: {
+            content: Object.fromEntries(FILE_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary', description: 'the bank file, as the bank delivered it' } }])),
+          },
           response: {
             200: envelopeSchema({ type: 'object' }, 'paymentsImported'),
             401: errorSchema('unauthenticated'),
