@@ -214,3 +214,39 @@ describe('OCR giro: property tests', () => {
     );
   });
 });
+
+describe('OCR giro: streaming', () => {
+  test('a file of 100,000 transactions is parsed as it streams in: the first transaction comes out before most of the file has been read', async () => {
+    const count = 100_000;
+    const kid = '01234500010016'.padStart(25, ' ');
+    let produced = 0;
+    // The file is generated chunk by chunk (16 MB in all); the parser may only ever hold the chunk it is reading.
+    async function* file(): AsyncGenerator<Uint8Array> {
+      produced += 1;
+      yield Buffer.from(`NY000010000080800000001123456780${'0'.repeat(48)}\r\nNY09002000012345600000011503208011900000${'0'.repeat(40)}\r\n`, 'latin1');
+      let lines: string[] = [];
+      for (let i = 1; i <= count; i++) {
+        const no = String(i).padStart(7, '0');
+        lines.push(`NY091030${no}101226${'01'}${'10'}1${'00001'}0${'100'.padStart(17, '0')}${kid}000000`, `NY091031${no}${'0'.repeat(26)}101226${'0'.repeat(33)}`);
+        if (lines.length >= 2000) {
+          produced += 1;
+          yield Buffer.from(lines.join('\r\n') + '\r\n', 'latin1');
+          lines = [];
+        }
+      }
+      const n8 = (n: number) => String(n).padStart(8, '0');
+      const sum = String(count * 100).padStart(17, '0');
+      produced += 1;
+      yield Buffer.from(`NY090088${n8(count)}${n8(count * 2 + 2)}${sum}101226101226101226${'0'.repeat(21)}\r\nNY000089${n8(count)}${n8(count * 2 + 4)}${sum}101226${'0'.repeat(33)}\r\n`, 'latin1');
+    }
+    let seen = 0;
+    let producedAtFirst = 0;
+    for await (const e of parseOcrGiro(file())) {
+      if (e.event !== 'transaction') continue;
+      if (++seen === 1) producedAtFirst = produced;
+    }
+    assert.equal(seen, count);
+    assert.equal(produced, 102);
+    assert.ok(producedAtFirst <= 2, `the first transaction came out after ${producedAtFirst} of ${produced} chunks`);
+  });
+});
