@@ -66,6 +66,9 @@ function field(text: string, from: number, to: number): string {
   return text.slice(from - 1, to);
 }
 
+/** Valid DDMMYY dates already read, and what they mean (bounded: at most 10,000 entries). */
+const KNOWN_DATES = new Map<string, string>();
+
 class RecordReader {
   readonly text: string;
   readonly where: string;
@@ -92,12 +95,17 @@ class RecordReader {
   date(from: number, to: number, name: string, optional = false): string | null {
     const raw = this.digits(from, to, name);
     if (optional && raw === '000000') return null;
+    // A file holds a handful of distinct dates and up to millions of transactions.
+    const known = KNOWN_DATES.get(raw);
+    if (known !== undefined) return known;
     const day = Number(raw.slice(0, 2));
     const month = Number(raw.slice(2, 4));
     const year = 2000 + Number(raw.slice(4, 6));
     const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth) this.fail(`${name} (positions ${from}–${to}) "${raw}" is not a date DDMMYY`);
-    return `${year}-${raw.slice(2, 4)}-${raw.slice(0, 2)}`;
+    const date = `${year}-${raw.slice(2, 4)}-${raw.slice(0, 2)}`;
+    if (KNOWN_DATES.size < 10_000) KNOWN_DATES.set(raw, date);
+    return date;
   }
 }
 
