@@ -13,6 +13,8 @@ import { systemClock } from '../../../src/clock.ts';
 import { findInvoice } from '../../../src/store/invoices.ts';
 import { invoiceView } from '../../../src/app/invoicing/invoice-view.ts';
 import { callbacksOf, importText, invoiceOf, merchantWithAccount, ocr, orderStatus, pay } from './payment-helpers.ts';
+import { ocrFile } from '../../domain/payments/ocr-lines.ts';
+import { setSettings } from '../../helpers/invoicing.ts';
 
 const ZERO = { imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0 };
 /** A refusal of the whole file whose message matches `re`. */
@@ -152,6 +154,30 @@ describe(`payments import and matching (${DB_LABEL})`, () => {
     assert.equal(await orderStatus(t.db, s.uuid), 'CANCELLED');
     const view = invoiceView((await findInvoice(t.db, s.merchantId, 'invoice', 1))!);
     assert.deepEqual([view.status, view.paid, view.outstanding, view.surplus], ['credited', '499.00', '0.00', '499.00']);
+  });
+
+  test('one file for two merchants: each assignment pays within the merchant whose account it names, even with the same KID', async () => {
+    const a = await invoiced();
+    const b = await invoiced();
+    assert.equal(a.invoice.kid, b.invoice.kid, 'both merchants issue invoice 1 to their customer 1');
+    const file = ocrFile([
+      { account: a.account, transactions: [pay(a.invoice.kid, 49900)] },
+      { account: b.account, transactions: [pay(b.invoice.kid, 100)] },
+    ], { transmission: '777' });
+    assert.deepEqual(counts(await importText(t.db, file)), { ...ZERO, imported: 2, matched: 1, partial: 1 });
+    assert.equal(await orderStatus(t.db, a.uuid), 'PAID');
+    assert.equal(await orderStatus(t.db, b.uuid), 'INVOICED');
+    assert.equal((await invoiceOf(t.db, b.merchantId, 1)).paid_ore, 100);
+  });
+
+  test('a merchant with MOD11 KIDs is matched by its KID as issued', async () => {
+    const m = await merchantWithAccount(t.db);
+    await setSettings(t.db, m.merchantId, { kidCheck: 'mod11' });
+    const o = await storeOrder(t.db, m.merchantId, { fee: false });
+    await invoiceAll(t.db, m.merchantId);
+    const invoice = await invoiceOf(t.db, m.merchantId, 1);
+    assert.deepEqual(counts(await importText(t.db, ocr(m.account, [pay(invoice.kid, invoice.total_ore)]))), { ...ZERO, imported: 1, matched: 1 });
+    assert.equal(await orderStatus(t.db, o.uuid), 'PAID');
   });
 
   test('an account of no merchant, or a bad file, is refused whole: nothing is stored', async () => {
