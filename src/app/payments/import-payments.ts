@@ -129,7 +129,7 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
   let batch: BankTransaction[] = [];
   let done = 0;
   const storeBatch = async () => {
-    const counts = await db.transaction(async (tx) => {
+    const counts = await retryDeadlock(() => db.transaction(async (tx) => {
       const c = { imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0 };
       for (const t of batch) {
         const merchantId = checked.merchantOf.get(t.toAccount)!;
@@ -149,7 +149,7 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
         else c[(await allocatePayment(tx, row, invoiceId, actor)).outcome] += 1;
       }
       return c;
-    });
+    }));
     for (const [k, v] of Object.entries(counts)) summary[k as keyof typeof counts] += v;
     done += batch.length;
     batch = [];
@@ -163,4 +163,18 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
   if (batch.length > 0) await storeBatch();
   await completePaymentFile(db, file.id, { ...summary });
   return summary;
+}
+
+/**
+ * Two imports at once that pay the same invoices in a different order can deadlock; PostgreSQL then rolls
+ * one batch back, whole, and it is simply stored again.
+ */
+async function retryDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+    }
+  }
 }

@@ -252,4 +252,16 @@ describe(`payments import and matching (${DB_LABEL})`, () => {
     assert.deepEqual(await callbacksOf(t.db, s.uuid), ['INVOICED', 'PAID']);
     assert.equal((await invoiceOf(t.db, s.merchantId, 1)).paid_ore, 49900);
   });
+
+  test('two files paying the same invoices in opposite orders, imported at the same moment, both complete', { skip: TEST_DATABASE_URL === null ? 'one connection on PGlite: nothing runs at the same moment' : false }, async () => {
+    const m = await merchantWithAccount(t.db);
+    for (let i = 0; i < 6; i++) await storeOrder(t.db, m.merchantId, { fee: false, personalNumber: `1234567891${i}` });
+    await invoiceAll(t.db, m.merchantId);
+    const invoices = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => invoiceOf(t.db, m.merchantId, n)));
+    const forward = ocr(m.account, invoices.map((i) => pay(i.kid, 100)));
+    const backward = ocr(m.account, [...invoices].reverse().map((i) => pay(i.kid, 100)));
+    const [a, b] = await Promise.all([importText(t.db, forward), importText(t.db, backward)]);
+    assert.equal(a.imported + b.imported, 12);
+    for (const n of [1, 2, 3, 4, 5, 6]) assert.equal((await invoiceOf(t.db, m.merchantId, n)).paid_ore, 200);
+  });
 });
