@@ -44,8 +44,12 @@ export interface OcrLine {
   text: string;
 }
 
-/** The lines of a chunked ISO-8859-1 text, without their CRLF or LF. Each byte is one character, so a chunk boundary never splits one. */
-export async function* latin1Lines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<OcrLine> {
+/**
+ * The lines of a chunked ISO-8859-1 text, without their CRLF or LF. Each byte is one character, so a chunk
+ * boundary never splits one. A line longer than `maxLength` is cut there (the caller refuses it), so a file
+ * without line ends — a binary file, say — never piles up in memory.
+ */
+export async function* latin1Lines(chunks: AsyncIterable<Uint8Array | string>, maxLength = Infinity): AsyncGenerator<OcrLine> {
   let rest = '';
   let number = 0;
   for await (const chunk of chunks) {
@@ -57,6 +61,10 @@ export async function* latin1Lines(chunks: AsyncIterable<Uint8Array | string>): 
       yield { number: ++number, text: line };
     }
     rest = rest.slice(start);
+    if (rest.length > maxLength) {
+      yield { number: ++number, text: rest };
+      return;
+    }
   }
   if (rest !== '') yield { number: ++number, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
 }
@@ -187,7 +195,8 @@ export async function* parseOcrGiro(chunks: AsyncIterable<Uint8Array | string>):
     };
   };
 
-  for await (const line of latin1Lines(chunks)) {
+  // Any record longer than this is refused anyway; reading on would only buffer a file without line ends.
+  for await (const line of latin1Lines(chunks, OCR_RECORD_LENGTH * 4)) {
     if (line.text.trim() === '') {
       blankLine ??= line;
       continue;

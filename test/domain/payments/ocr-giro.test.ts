@@ -147,6 +147,20 @@ describe('OCR giro: bad files are refused with the line and the reason', () => {
     assert.match((await refusal(withLine(REFERENCE, 2, kid('01-3450001001')))).message, /the KID/);
     assert.match((await refusal(withLine(REFERENCE, 2, `${ls[2]!.slice(0, 15)}320125${ls[2]!.slice(21)}`))).message, /the Nets date .* "320125" is not a date/);
   });
+  test('a file without line ends (binary, say) is refused at its first record without reading it all', async () => {
+    let chunks = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(lines(REFERENCE)[0]!, 'latin1');
+      for (;;) {
+        chunks += 1;
+        yield Buffer.alloc(1024, 0x30);
+      }
+    }
+    await assert.rejects(async () => {
+      for await (const _ of parseOcrGiro(endless())) void _;
+    }, /^Error: line 1: a record is 80 characters long/);
+    assert.ok(chunks < 5);
+  });
   test('an empty file, blank lines only, an empty line inside', async () => {
     assert.match((await refusal('')).message, /the file is empty/);
     assert.match((await refusal('\r\n\n')).message, /the file is empty/);
