@@ -46,6 +46,7 @@ async function importCommand(config: Config, logger: Logger, args: string[]): Pr
   const summary = await withDb(config, logger, (db) =>
     importPaymentFile(db, { open: () => createReadStream(file, { highWaterMark: 1 << 20 }) }, {
       name: path.basename(file),
+      maxXmlBytes: config.importBodyLimitBytes,
       onProgress: tty ? (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) : undefined,
     }),
   );

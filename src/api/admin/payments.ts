@@ -52,7 +52,7 @@ export function registerAdminPayments(admin: FastifyInstance, ctx: RouteContext)
       async (request) => {
         const body = request.body;
         if (!Buffer.isBuffer(body)) throw new ApiError('paymentFileRefused', { errors: ['The payment file was refused, nothing was imported: the file is empty'] });
-        const summary = await importPaymentFile(ctx.db, bufferSource(body), { name: null });
+        const summary = await importPaymentFile(ctx.db, bufferSource(body), { name: null, maxXmlBytes: ctx.config.importBodyLimitBytes });
         ctx.wakeWorker?.();
         return success(200, 'paymentsImported', summary);
       },

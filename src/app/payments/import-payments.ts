@@ -41,6 +41,8 @@ export interface ImportOptions {
   name?: string | null;
   /** Transactions stored per database transaction. */
   batchSize?: number;
+  /** Largest camt.054 file (read whole); OCR giro files stream and have no limit. */
+  maxXmlBytes?: number;
   /** Called after each stored batch. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -66,7 +68,7 @@ interface Checked {
 }
 
 /** Pass 1: the whole file is read and checked; nothing is written. */
-async function checkFile(db: Db, source: PaymentFileSource): Promise<Checked> {
+async function checkFile(db: Db, source: PaymentFileSource, maxXmlBytes: number | undefined): Promise<Checked> {
   let hash = createHash('sha256');
   let byteSize = 0;
   // Each open() starts the hash again: the format sniff reads only the start, the full read comes last.
@@ -84,7 +86,7 @@ async function checkFile(db: Db, source: PaymentFileSource): Promise<Checked> {
   let header: PaymentFileHeader | null = null;
   let transactions = 0;
   const firstSeen = new Map<string, string>();
-  for await (const e of readPaymentFile(hashing)) {
+  for await (const e of readPaymentFile(hashing, { maxXmlBytes })) {
     if (e.event === 'header') header = e.header;
     else {
       transactions += 1;
@@ -105,7 +107,7 @@ async function checkFile(db: Db, source: PaymentFileSource): Promise<Checked> {
 export async function importPaymentFile(db: Db, source: PaymentFileSource, opts: ImportOptions = {}): Promise<ImportSummary> {
   let checked: Checked;
   try {
-    checked = await checkFile(db, source);
+    checked = await checkFile(db, source, opts.maxXmlBytes);
   } catch (error) {
     if (error instanceof PaymentFileError) throw fileRefusal(error);
     throw error;
@@ -155,7 +157,7 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
     batch = [];
     opts.onProgress?.(done, checked.transactions);
   };
-  for await (const e of readPaymentFile(source)) {
+  for await (const e of readPaymentFile(source, { maxXmlBytes: opts.maxXmlBytes })) {
     if (e.event !== 'transaction') continue;
     batch.push(e.transaction);
     if (batch.length >= batchSize) await storeBatch();

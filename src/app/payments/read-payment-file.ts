@@ -41,14 +41,24 @@ export async function detectFormat(source: PaymentFileSource): Promise<PaymentFi
   throw new PaymentFileError('line 1', 'neither an OCR giro file (the first record starts NY000010) nor a camt.054 XML notification');
 }
 
-export async function* readPaymentFile(source: PaymentFileSource): AsyncGenerator<PaymentFileEvent> {
+/**
+ * `maxXmlBytes`: a camt.054 file is parsed whole, so it is refused above this size (the operator's
+ * EFAKTURA_IMPORT_BODY_LIMIT) rather than exhausting memory; OCR giro files stream and have no limit here.
+ */
+export async function* readPaymentFile(source: PaymentFileSource, opts: { maxXmlBytes?: number } = {}): AsyncGenerator<PaymentFileEvent> {
   const format = await detectFormat(source);
   if (format === 'ocr-giro') {
     yield* parseOcrGiro(source.open());
     return;
   }
+  const max = opts.maxXmlBytes ?? Infinity;
   const parts: Buffer[] = [];
-  for await (const chunk of source.open()) parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  let size = 0;
+  for await (const chunk of source.open()) {
+    size += chunk.byteLength;
+    if (size > max) throw new PaymentFileError('', `a camt.054 file is read whole, and this one is larger than ${max} bytes (EFAKTURA_IMPORT_BODY_LIMIT)`);
+    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
   const { tree, namespace } = parseXml(Buffer.concat(parts));
   const file = readCamt054(tree, namespace);
   yield { event: 'header', header: file.header };
