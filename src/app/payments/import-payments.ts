@@ -55,8 +55,16 @@ export function fileRefusal(error: PaymentFileError): ApiError {
   });
 }
 
+/**
+ * What identifies a transaction across files (SPEC §7): its bank reference, or its file's identity and its
+ * position there. The position key also carries the date, amount and KID: a sender that reuses a
+ * transmission number for a different file (a test bank, say) must not have its new payments taken for
+ * duplicates, while the same file sent again (even re-encoded) still matches exactly.
+ */
 export function sourceKey(header: PaymentFileHeader, t: BankTransaction): string {
-  return t.bankReference !== null ? `ref:${t.toAccount}:${t.bankReference}` : `pos:${header.format}:${header.identity}:${t.position}`;
+  return t.bankReference !== null
+    ? `ref:${t.toAccount}:${t.bankReference}`
+    : `pos:${header.format}:${header.identity}:${t.position}:${t.date}:${t.kind}:${t.amountOre}:${t.kid ?? ''}`;
 }
 
 interface Checked {
@@ -157,10 +165,17 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
     batch = [];
     opts.onProgress?.(done, checked.transactions);
   };
-  for await (const e of readPaymentFile(source, { maxXmlBytes: opts.maxXmlBytes })) {
-    if (e.event !== 'transaction') continue;
-    batch.push(e.transaction);
-    if (batch.length >= batchSize) await storeBatch();
+  try {
+    for await (const e of readPaymentFile(source, { maxXmlBytes: opts.maxXmlBytes })) {
+      if (e.event !== 'transaction') continue;
+      batch.push(e.transaction);
+      if (batch.length >= batchSize) await storeBatch();
+    }
+  } catch (error) {
+    // Only when the file changed on disk between the check and the second reading; what was stored stays
+    // (whole batches, each once) and importing the intended file again completes it.
+    if (error instanceof PaymentFileError) throw fileRefusal(new PaymentFileError(error.location, `${error.reason} (the file changed while it was imported)`));
+    throw error;
   }
   if (batch.length > 0) await storeBatch();
   await completePaymentFile(db, file.id, { ...summary });

@@ -156,6 +156,13 @@ describe(`payments import and matching (${DB_LABEL})`, () => {
     assert.deepEqual([view.status, view.paid, view.outstanding, view.surplus], ['credited', '499.00', '0.00', '499.00']);
   });
 
+  test('a different file that reuses a transmission number is not taken for a duplicate', async () => {
+    const s = await invoiced();
+    assert.deepEqual(counts(await importText(t.db, ocr(s.account, [pay(s.invoice.kid, 100)], { transmission: '4242' }))), { ...ZERO, imported: 1, partial: 1 });
+    assert.deepEqual(counts(await importText(t.db, ocr(s.account, [pay(s.invoice.kid, 49800)], { transmission: '4242' }))), { ...ZERO, imported: 1, matched: 1 });
+    assert.equal(await orderStatus(t.db, s.uuid), 'PAID');
+  });
+
   test('one file for two merchants: each assignment pays within the merchant whose account it names, even with the same KID', async () => {
     const a = await invoiced();
     const b = await invoiced();
