@@ -75,3 +75,11 @@ test('delivery settings: the defaults, and an unknown eFaktura adapter or a malf
   assert.equal(loadConfig({ EFAKTURA_MAIL_FROM: 'Faktura <faktura@shop.example>' }).mailFrom, 'Faktura <faktura@shop.example>');
   assert.equal(loadConfig({ EFAKTURA_SMTP_URL: 'smtps://u:p@mail.example:465' }).smtpUrl, 'smtps://u:p@mail.example:465');
 });
+
+test('EFAKTURA_IMPORT_BODY_LIMIT: 100 MB by default, a whole number of bytes from 1 KiB to 1 GiB', () => {
+  assert.equal(loadConfig({}).importBodyLimitBytes, 104_857_600);
+  assert.equal(loadConfig({ EFAKTURA_IMPORT_BODY_LIMIT: '2048' }).importBodyLimitBytes, 2048);
+  for (const bad of ['100MB', '10', String(2 * 1024 * 1024 * 1024)]) {
+    assert.throws(() => loadConfig({ EFAKTURA_IMPORT_BODY_LIMIT: bad }), /EFAKTURA_IMPORT_BODY_LIMIT must be a whole number/);
+  }
+});

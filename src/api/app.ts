@@ -28,6 +28,7 @@ import { registerAdminMerchants } from './admin/merchants.ts';
 import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
 import { registerAdminDeliveries } from './admin/deliveries.ts';
 import { registerDocumentLinks } from './document-link.ts';
+import { registerAdminPayments } from './admin/payments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAdminMerchants(admin, ctx);
       registerAdminInvoiceRuns(admin, ctx);
       registerAdminDeliveries(admin, ctx);
+      registerAdminPayments(admin, ctx);
     },
     { prefix: '/api/v1/admin' },
   );

@@ -24,6 +24,8 @@ export const ERROR_CATALOGUE = {
   // Beyond the docs (SPEC §6.4): an unknown invoice or credit note number, or another merchant's.
   invoiceNotFound: { status: 404, statusMessage: 'Not Found' },
   merchantNotFound: { status: 404, statusMessage: 'Not Found' },
+  // Beyond the docs (SPEC §7): an unknown payment id in the admin API.
+  paymentNotFound: { status: 404, statusMessage: 'Not Found' },
   notFound: { status: 404, statusMessage: 'Not Found' },
   routeNotFound: { status: 404, statusMessage: 'Not Found' },
   methodNotAllowed: { status: 405, statusMessage: 'Method Not Allowed' },
@@ -31,6 +33,8 @@ export const ERROR_CATALOGUE = {
   idempotencyKeyInProgress: { status: 409, statusMessage: 'Conflict' },
   // Beyond the docs (SPEC §6.4): the document exists but its PDF/EHF is still being rendered; retry.
   documentNotReadyYet: { status: 409, statusMessage: 'Conflict' },
+  // Beyond the docs (SPEC §7): a manual match of a payment that is not unmatched (already matched, reversed, a reversal).
+  paymentNotMatchable: { status: 409, statusMessage: 'Conflict' },
   payloadTooLarge: { status: 413, statusMessage: 'Payload Too Large' },
   // Beyond the docs: a path parameter over Fastify's length limit; no valid id is that long.
   uriTooLong: { status: 414, statusMessage: 'URI Too Long' },
@@ -38,6 +42,8 @@ export const ERROR_CATALOGUE = {
   payloadValidationErrors: { status: 417, statusMessage: 'Client Error' },
   // Beyond the docs (SPEC §2.1): the same Idempotency-Key with a different body.
   idempotencyKeyReused: { status: 422, statusMessage: 'Unprocessable Entity' },
+  // Beyond the docs (SPEC §7): a bank file refused as a whole (bad record, totals, unknown account); nothing stored.
+  paymentFileRefused: { status: 422, statusMessage: 'Unprocessable Entity' },
   tooManyRequests: { status: 429, statusMessage: 'Too Many Requests' },
   internalErrorOccurredPleaseTryAgainLater: { status: 500, statusMessage: 'Internal Dependency Error' },
   serviceUnavailable: { status: 503, statusMessage: 'Service Unavailable' },

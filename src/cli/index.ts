@@ -12,6 +12,7 @@ import { runDeliveriesCommand } from './deliveries.ts';
 import { UsageError } from './errors.ts';
 import { merchantCommand } from './merchants.ts';
 import { invoiceRunCommand } from './invoices.ts';
+import { paymentsCommand } from './payments.ts';
 import { ApiError } from '../app/errors.ts';
 import { migrateCommand } from './migrate.ts';
 import { withDb } from './output.ts';
@@ -39,9 +40,11 @@ Usage:
   efaktura invoice-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   every invoice run due up to that date, now
   efaktura deliveries list [--status pending|delivered|undelivered] [--merchant ID] [--limit N] [--json]
   efaktura deliveries retry NUMBER [--merchant ID] | --all-undelivered [--json]   deliver undelivered documents again
+  efaktura payments import FILE [--json]  import a bank file (OCR giro or camt.054), checked whole first
+  efaktura payments list [--unmatched] [--merchant ID] [--limit N] [--json]
+  efaktura payments match PAYMENT_ID INVOICE_NUMBER [--merchant ID] [--json]   match an unmatched payment by hand
   efaktura config                         every environment variable: its effective value and its default
 
-Not yet: payments import (SPEC §8).
 Configuration comes from environment variables; see README.md or \`efaktura config\`.`;
 
 /** Commands without flags of their own still refuse a stray one instead of ignoring it. */
@@ -81,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
       return adminTokenCommand(config, logger, rest);
     case 'invoice-run':
       return invoiceRunCommand(config, logger, rest);
+    case 'payments':
+      return paymentsCommand(config, logger, rest);
     case 'callbacks':
       return runCallbacksCommand((fn) => withDb(config, logger, fn), rest);
     case 'deliveries':

@@ -255,6 +255,8 @@ export interface InvoiceRow {
     channel: string | null;
     attempts: Array<{ channel: string; at: string; outcome: string; error: string | null; messageId: string | null }>;
   } | null;
+  /** Allocations of payments to this invoice, oldest first; a reversal's is negative (SPEC §7). */
+  payments: Array<{ payment_id: number; kind: string; amount_ore: number; date: string; kid: string | null; bank_reference: string | null; state: string }>;
 }
 
 const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_invoice_id, ci.number AS credits_invoice_number,
@@ -269,7 +271,10 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
                         'at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                         'outcome', a.outcome, 'error', a.error, 'messageId', a.message_id) ORDER BY a.id)
                FROM delivery_attempts a WHERE a.delivery_id = dv.id), '[]'))
-     FROM deliveries dv WHERE dv.invoice_id = i.id) AS delivery
+     FROM deliveries dv WHERE dv.invoice_id = i.id) AS delivery,
+    coalesce((SELECT json_agg(json_build_object('payment_id', p.id, 'kind', p.kind, 'amount_ore', a.amount_ore,
+                'date', to_char(p.payment_date, 'YYYY-MM-DD'), 'kid', p.kid, 'bank_reference', p.bank_reference, 'state', p.state) ORDER BY a.id)
+              FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id), '[]') AS payments
   FROM invoices i LEFT JOIN invoices ci ON ci.id = i.credits_invoice_id`;
 
 /** One of the merchant's documents by number and kind, or null (another merchant's is null too). */

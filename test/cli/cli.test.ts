@@ -122,13 +122,15 @@ describe(`efaktura CLI (${DB_LABEL})`, () => {
     }
   });
 
-  test('the usage lists callbacks list --limit and says which SPEC commands are not there yet', async () => {
+  test('the usage lists callbacks list --limit, invoice-run and the payments commands', async () => {
     const res = await runCli(['--help'], env);
     assert.equal(res.code, 0);
     assert.match(res.stdout, /efaktura callbacks list [^\n]*--limit N/);
     assert.match(res.stdout, /efaktura invoice-run \[--as-of YYYY-MM-DD\] \[--merchant ID\] \[--json\]/);
     assert.match(res.stdout, /efaktura merchant update ID/);
-    assert.match(res.stdout, /Not yet: payments import/);
+    assert.match(res.stdout, /efaktura payments import FILE \[--json\]/);
+    assert.match(res.stdout, /efaktura payments list \[--unmatched\]/);
+    assert.match(res.stdout, /efaktura payments match PAYMENT_ID INVOICE_NUMBER/);
     const merchantHelp = await runCli(['merchant', '--help'], env);
     assert.equal(merchantHelp.code, 0);
     assert.match(merchantHelp.stdout, /--invoice-fee NOK/);

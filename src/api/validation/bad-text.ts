@@ -47,6 +47,8 @@ export function collectBadText(root: unknown, prefix: string, bag: ErrorBag): vo
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
+    // A raw body (a bank file, SPEC §7) is bytes for its own parser, not text fields: walking its indices would take forever.
+    if (ArrayBuffer.isView(value)) continue;
     const keys = Object.keys(value);
     const children: Array<{ value: unknown; path: string }> = [];
     for (const key of keys) {

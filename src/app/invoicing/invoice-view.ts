@@ -38,6 +38,19 @@ function lineView(l: DocumentLine): Record<string, unknown> {
   };
 }
 
+/** One payment (or reversal, negative) on the invoice (SPEC §7). */
+function paymentLineView(p: InvoiceRow['payments'][number]): Record<string, unknown> {
+  return {
+    paymentId: p.payment_id,
+    kind: p.kind,
+    date: p.date,
+    amount: formatOre(Number(p.amount_ore)),
+    kid: p.kid,
+    bankReference: p.bank_reference,
+    reversed: p.state === 'reversed',
+  };
+}
+
 function vatView(v: VatSummary): Record<string, unknown> {
   return { rate: v.rate, net: formatOre(v.netOre), vat: formatOre(v.vatOre), gross: formatOre(v.grossOre) };
 }
@@ -73,9 +86,9 @@ export function invoiceView(row: InvoiceRow): Record<string, unknown> {
     creditNotes: row.credit_note_numbers,
     documents: documentsView(row, '/api/v1/connect/invoices'),
     ...deliveryView(row),
-    // Reminders and payments arrive with their modules (SPEC §7).
+    // Reminders arrive with dunning (SPEC §7).
     reminders: [],
-    payments: [],
+    payments: row.payments.map(paymentLineView),
   };
 }
 

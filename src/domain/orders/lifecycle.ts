@@ -38,6 +38,9 @@ export function isOrderStatus(value: unknown): value is OrderStatus {
  *   reduced by a partial credit note still has a balance, and dunning (SPEC §7) must be able to remind
  *   about it, otherwise the rest of that debt could never be collected. `decideReminder` only allows it
  *   while something is outstanding, so a paid-then-partly-refunded order is never reminded.
+ * - `PAID → INVOICED | PURRING | INKASSO` (added with payments, SPEC §7): the bank reversed the payment that
+ *   settled the invoice (OCR transaction types 18/20, camt.054 RvslInd); the order goes back to the status it
+ *   had before it was paid (`decidePaymentReversal`).
  * Why some are missing:
  * - no `INVOICED → INKASSO`: debt collection needs an unpaid reminder first (SPEC §7, inkassoloven §9).
  * - `INKASSO → PAID` only: once with the debt collector, cancelling or crediting goes through them.
@@ -48,7 +51,7 @@ const ALLOWED_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>>
   INVOICED: ['PAID', 'PURRING', 'CANCELLED', 'PARTIAL REFUNDED', 'REFUNDED'],
   PURRING: ['PAID', 'INKASSO', 'CANCELLED', 'PARTIAL REFUNDED', 'REFUNDED'],
   INKASSO: ['PAID'],
-  PAID: ['PARTIAL REFUNDED', 'REFUNDED'],
+  PAID: ['PARTIAL REFUNDED', 'REFUNDED', 'INVOICED', 'PURRING', 'INKASSO'],
   'PARTIAL REFUNDED': ['PARTIAL REFUNDED', 'REFUNDED', 'PAID', 'PURRING'],
   CANCELLED: [],
   REFUNDED: [],
@@ -185,6 +188,15 @@ export function decidePayment(
     status === 'INVOICED' || status === 'PURRING' || status === 'INKASSO' || status === 'PARTIAL REFUNDED';
   const settlesNow = paidBeforeOre < amountDueOre && paidBeforeOre + paymentOre >= amountDueOre;
   return awaitsPayment && settlesNow ? 'PAID' : null;
+}
+
+/**
+ * A reversal of the payment that settled the invoice (SPEC §7): a PAID order returns to the status it had
+ * before it was paid. An order that moved on since (refunded) keeps its status: the refund is the newer fact.
+ */
+export function decidePaymentReversal(status: OrderStatus, statusBeforePaid: OrderStatus | null): OrderStatus | null {
+  if (status !== 'PAID' || statusBeforePaid === null) return null;
+  return statusBeforePaid !== 'PAID' && canTransition('PAID', statusBeforePaid) ? statusBeforePaid : null;
 }
 
 /** A reminder (SPEC §7); whether 14 days have passed since the due date is the dunning job's check. */

@@ -1,0 +1,197 @@
+/**
+ * Import of a bank file (SPEC §7): checked whole, then stored. Pass 1 reads the file to its end — record
+ * order, the end records' counts and sums, every account known — and hashes it; only a file that passes is
+ * read a second time and stored, in batches of transactions, each batch one database transaction.
+ *
+ * Idempotent twice over: a file is known by its SHA-256 (a completed file is all duplicates at once), and
+ * each transaction by its source key (its bank reference, or the file's identity and its position), unique
+ * in the database. So a crash in the middle leaves whole batches, and importing the file again stores
+ * exactly the rest; two imports of one file at the same moment store each transaction once between them.
+ */
+import { createHash } from 'node:crypto';
+import { PaymentFileError, type BankTransaction, type PaymentFileHeader } from '../../domain/payments/bank-transaction.ts';
+import type { Db } from '../../store/db/db.ts';
+import { completePaymentFile, findInvoiceIdByKid, insertPayment, merchantsByAccount, registerPaymentFile } from '../../store/payments.ts';
+import { ApiError } from '../errors.ts';
+import { allocatePayment, applyReversal } from './ledger.ts';
+import { readPaymentFile, type PaymentFileSource } from './read-payment-file.ts';
+
+export interface ImportSummary {
+  fileId: number;
+  format: PaymentFileHeader['format'];
+  /** Transactions in the file. */
+  transactions: number;
+  /** Stored now. */
+  imported: number;
+  /** Known before (this file again, or a transaction another file already brought). */
+  duplicates: number;
+  /** Payments that paid their invoice exactly. */
+  matched: number;
+  /** Payments that left something outstanding. */
+  partial: number;
+  /** Payments beyond what was due (the surplus is recorded). */
+  overpaid: number;
+  /** Payments whose KID found no invoice, and reversals that found no payment: the operator's list. */
+  unmatched: number;
+  /** Reversals that took a payment back. */
+  reversed: number;
+}
+
+export interface ImportOptions {
+  name?: string | null;
+  /** Transactions stored per database transaction. */
+  batchSize?: number;
+  /** Largest camt.054 file (read whole); OCR giro files stream and have no limit. */
+  maxXmlBytes?: number;
+  /** Called after each stored batch. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The file's refusal as the API and CLI show it: the place and the reason (422). */
+export function fileRefusal(error: PaymentFileError): ApiError {
+  return new ApiError('paymentFileRefused', {
+    errors: [`The payment file was refused, nothing was imported: ${error.message}`],
+    extra: { location: error.location, reason: error.reason },
+  });
+}
+
+/**
+ * What identifies a transaction across files (SPEC §7): its bank reference, or its file's identity and its
+ * position there. The position key also carries the date, amount and KID: a sender that reuses a
+ * transmission number for a different file (a test bank, say) must not have its new payments taken for
+ * duplicates, while the same file sent again (even re-encoded) still matches exactly.
+ */
+export function sourceKey(header: PaymentFileHeader, t: BankTransaction): string {
+  return t.bankReference !== null
+    ? `ref:${t.toAccount}:${t.bankReference}`
+    : `pos:${header.format}:${header.identity}:${t.position}:${t.date}:${t.kind}:${t.amountOre}:${t.kid ?? ''}`;
+}
+
+interface Checked {
+  header: PaymentFileHeader;
+  sha256: Buffer;
+  byteSize: number;
+  transactions: number;
+  merchantOf: Map<string, number>;
+}
+
+/** Pass 1: the whole file is read and checked; nothing is written. */
+async function checkFile(db: Db, source: PaymentFileSource, maxXmlBytes: number | undefined): Promise<Checked> {
+  let hash = createHash('sha256');
+  let byteSize = 0;
+  // Each open() starts the hash again: the format sniff reads only the start, the full read comes last.
+  const hashing: PaymentFileSource = {
+    async *open() {
+      hash = createHash('sha256');
+      byteSize = 0;
+      for await (const chunk of source.open()) {
+        hash.update(chunk);
+        byteSize += chunk.byteLength;
+        yield chunk;
+      }
+    },
+  };
+  let header: PaymentFileHeader | null = null;
+  let transactions = 0;
+  const firstSeen = new Map<string, string>();
+  for await (const e of readPaymentFile(hashing, { maxXmlBytes })) {
+    if (e.event === 'header') header = e.header;
+    else {
+      transactions += 1;
+      if (!firstSeen.has(e.transaction.toAccount)) firstSeen.set(e.transaction.toAccount, e.transaction.location);
+    }
+  }
+  const owners = await merchantsByAccount(db, [...firstSeen.keys()]);
+  const merchantOf = new Map<string, number>();
+  for (const [account, location] of firstSeen) {
+    const ids = owners.get(account) ?? [];
+    if (ids.length === 0) throw new PaymentFileError(location, `the account ${account} belongs to no merchant`);
+    if (ids.length > 1) throw new PaymentFileError(location, `the account ${account} belongs to more than one merchant (${ids.join(', ')}); a payment must find exactly one`);
+    merchantOf.set(account, ids[0]!);
+  }
+  return { header: header!, sha256: hash.digest(), byteSize, transactions, merchantOf };
+}
+
+export async function importPaymentFile(db: Db, source: PaymentFileSource, opts: ImportOptions = {}): Promise<ImportSummary> {
+  let checked: Checked;
+  try {
+    checked = await checkFile(db, source, opts.maxXmlBytes);
+  } catch (error) {
+    if (error instanceof PaymentFileError) throw fileRefusal(error);
+    throw error;
+  }
+  const { header } = checked;
+  const file = await registerPaymentFile(db, {
+    sha256: checked.sha256, format: header.format, identity: header.identity, name: opts.name ?? null,
+    byteSize: checked.byteSize, transactions: checked.transactions,
+  });
+  const summary: ImportSummary = {
+    fileId: file.id, format: header.format, transactions: checked.transactions,
+    imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0,
+  };
+  if (file.completed_at !== null) {
+    summary.duplicates = checked.transactions;
+    opts.onProgress?.(checked.transactions, checked.transactions);
+    return summary;
+  }
+  const batchSize = opts.batchSize ?? 500;
+  const actor = `bank-file:${file.id}`;
+  let batch: BankTransaction[] = [];
+  let done = 0;
+  const storeBatch = async () => {
+    const counts = await retryDeadlock(() => db.transaction(async (tx) => {
+      const c = { imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0 };
+      for (const t of batch) {
+        const merchantId = checked.merchantOf.get(t.toAccount)!;
+        const id = await insertPayment(tx, { merchantId, sourceKey: sourceKey(header, t), fileId: file.id, transaction: t });
+        if (id === null) {
+          c.duplicates += 1;
+          continue;
+        }
+        c.imported += 1;
+        const row = { id, merchant_id: merchantId, to_account: t.toAccount, amount_ore: t.amountOre, kid: t.kid };
+        if (t.kind === 'reversal') {
+          c[(await applyReversal(tx, row, actor)) === 'reversed' ? 'reversed' : 'unmatched'] += 1;
+          continue;
+        }
+        const invoiceId = t.kid === null ? null : await findInvoiceIdByKid(tx, merchantId, t.kid);
+        if (invoiceId === null) c.unmatched += 1;
+        else c[(await allocatePayment(tx, row, invoiceId, actor)).outcome] += 1;
+      }
+      return c;
+    }));
+    for (const [k, v] of Object.entries(counts)) summary[k as keyof typeof counts] += v;
+    done += batch.length;
+    batch = [];
+    opts.onProgress?.(done, checked.transactions);
+  };
+  try {
+    for await (const e of readPaymentFile(source, { maxXmlBytes: opts.maxXmlBytes })) {
+      if (e.event !== 'transaction') continue;
+      batch.push(e.transaction);
+      if (batch.length >= batchSize) await storeBatch();
+    }
+  } catch (error) {
+    // Only when the file changed on disk between the check and the second reading; what was stored stays
+    // (whole batches, each once) and importing the intended file again completes it.
+    if (error instanceof PaymentFileError) throw fileRefusal(new PaymentFileError(error.location, `${error.reason} (the file changed while it was imported)`));
+    throw error;
+  }
+  if (batch.length > 0) await storeBatch();
+  await completePaymentFile(db, file.id, { ...summary });
+  return summary;
+}
+
+/**
+ * Two imports at once that pay the same invoices in a different order can deadlock; PostgreSQL then rolls
+ * one batch back, whole, and it is simply stored again.
+ */
+async function retryDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+    }
+  }
+}
