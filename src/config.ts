@@ -67,6 +67,10 @@ export interface Config {
   simulatorUrl: string;
   /** Which eFaktura network adapter delivers the `efaktura` channel (SPEC §6.5); only `simulator` so far. */
   efakturaAdapter: 'simulator';
+  /** Where the worker fetches the merchants' daily bank files: the simulator's bank, or none (SPEC §7). */
+  bankConnector: 'simulator' | 'none';
+  /** Minutes between two fetches of the bank files (and one at each worker start). */
+  bankPollMinutes: number;
   /** SMTP server of the `email` channel (smtp:// or smtps://); null: the channel is skipped. */
   smtpUrl: string | null;
   /** The From of delivery e-mails. */
@@ -124,6 +128,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_SIMULATOR_PORT', default: '3001', description: 'port of the eFaktura simulator (on HOST)' },
   { env: 'EFAKTURA_SIMULATOR_URL', default: '', description: 'base URL of the eFaktura simulator for the eFaktura adapter (empty = http://127.0.0.1:EFAKTURA_SIMULATOR_PORT)' },
   { env: 'EFAKTURA_EFAKTURA_ADAPTER', default: 'simulator', description: 'eFaktura network adapter of the `efaktura` delivery channel: simulator (the only one so far)' },
+  { env: 'EFAKTURA_BANK_CONNECTOR', default: '', description: 'where the worker fetches each merchant account\'s daily payment file (yesterday\'s and today\'s) and imports it: simulator (the simulator\'s bank at EFAKTURA_SIMULATOR_URL) or none; empty = simulator when EFAKTURA_SIMULATOR is on, else none' },
+  { env: 'EFAKTURA_BANK_POLL_MINUTES', default: '60', description: 'minutes between two fetches of the bank files by the bank connector (and one at each worker start)' },
   { env: 'EFAKTURA_SMTP_URL', default: '', description: 'SMTP server of the `email` delivery channel, smtp://user:pass@host:587 or smtps://…; empty = the channel is skipped' },
   { env: 'EFAKTURA_MAIL_FROM', default: 'efaktura@localhost', description: 'From address of delivery e-mails (the merchant\'s invoice e-mail is the Reply-To)' },
   { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml' },
@@ -192,6 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const callbackRetrySchedule = seconds('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
   const efakturaAdapter = get('EFAKTURA_EFAKTURA_ADAPTER');
   if (efakturaAdapter !== 'simulator') problems.push(`EFAKTURA_EFAKTURA_ADAPTER must be simulator (got "${efakturaAdapter}")`);
+  const simulatorEnabled = bool('EFAKTURA_SIMULATOR');
+  const bankConnector = get('EFAKTURA_BANK_CONNECTOR') || (simulatorEnabled ? 'simulator' : 'none');
+  if (bankConnector !== 'simulator' && bankConnector !== 'none') problems.push(`EFAKTURA_BANK_CONNECTOR must be simulator or none (got "${bankConnector}")`);
   const mailFrom = get('EFAKTURA_MAIL_FROM');
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom) && !/^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom)) {
     problems.push(`EFAKTURA_MAIL_FROM must be an e-mail address, optionally as "Name <address>" (got "${mailFrom}")`);
@@ -229,10 +238,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
     invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
     renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),
-    simulatorEnabled: bool('EFAKTURA_SIMULATOR'),
+    simulatorEnabled,
     simulatorPort,
     simulatorUrl: simulatorUrl.replace(/\/+$/, ''),
     efakturaAdapter: 'simulator',
+    bankConnector: bankConnector === 'simulator' ? 'simulator' : 'none',
+    bankPollMinutes: int('EFAKTURA_BANK_POLL_MINUTES', 1, 24 * 60),
     smtpUrl: url('EFAKTURA_SMTP_URL', ['smtp', 'smtps']),
     mailFrom,
     outboxDir: get('EFAKTURA_OUTBOX_DIR'),

@@ -14,6 +14,8 @@ import { countMerchants, insertMerchant } from './store/merchants.ts';
 import { updateInvoiceSettings } from './store/merchant-settings.ts';
 import { createDocumentRenderers } from './adapters/documents/renderers.ts';
 import { createDeliveryChannels } from './adapters/delivery-channels.ts';
+import { createSimulatorBank } from './adapters/bank/simulator-bank.ts';
+import type { BankConnector } from './app/payments/bank-connector.ts';
 import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
@@ -77,12 +79,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // Before the worker: deliveries through the eFaktura adapter need the network to be there. A simulator
     // in this process on EFAKTURA_SIMULATOR_PORT=0 is reached at the port it actually bound.
     if (config.simulatorEnabled) simulator = await startSimulator({ db, config, logger });
-    const channels = createDeliveryChannels(
-      simulator !== null && config.simulatorPort === 0 ? { ...config, simulatorUrl: simulator.url } : config,
-    );
+    const reached = simulator !== null && config.simulatorPort === 0 ? { ...config, simulatorUrl: simulator.url } : config;
+    const channels = createDeliveryChannels(reached);
     if (config.runWorker) {
       worker = await startWorker({
-        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels,
+        db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels, bank: bankConnectorOf(reached),
         // Links name the port actually bound (PORT=0 in tests); EFAKTURA_PUBLIC_URL overrides.
         publicUrl: config.publicUrl ?? `http://127.0.0.1:${new URL(url).port}`,
       });
@@ -115,6 +116,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await db.close();
     throw error;
   }
+}
+
+/** The bank connector EFAKTURA_BANK_CONNECTOR names, reaching the simulator where the eFaktura adapter does. */
+export function bankConnectorOf(config: Config): BankConnector | undefined {
+  if (config.bankConnector === 'none') return undefined;
+  return createSimulatorBank({ simulatorUrl: config.simulatorUrl, timeoutMs: config.deliveryTimeoutMs });
 }
 
 export interface RunningSimulatorOnly {
@@ -155,7 +162,7 @@ export async function startWorkerOnly(config: Config, logger: Logger): Promise<R
   let worker: Worker;
   const channels = createDeliveryChannels(config);
   try {
-    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels });
+    worker = await startWorker({ db, config, logger, clock: systemClock, documents: createDocumentRenderers(), delivery: channels, bank: bankConnectorOf(config) });
   } catch (error) {
     await db.close();
     throw error;

@@ -15,6 +15,7 @@
 import { systemClock, type Clock } from '../clock.ts';
 import type { Queryable } from '../store/db/db.ts';
 import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, type ClaimedJob } from '../store/jobs.ts';
+import { bankFetchKind, scheduleBankFetch } from './bank-connector.ts';
 import { callbackQueue } from './callbacks.ts';
 import { deliveryKind } from './delivery.ts';
 import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
@@ -252,7 +253,7 @@ export interface Worker {
   readonly runner: Runner;
 }
 
-/** The runner with every job kind of efaktura: callbacks, invoicing, documents, delivery and housekeeping. */
+/** The runner with every job kind of efaktura: callbacks, invoicing, documents, delivery, housekeeping and the bank connector. */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const runner = createRunner(deps);
   runner.addQueue(callbackQueue(deps));
@@ -262,12 +263,14 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   if (deps.documents) runner.register(...renderKind(deps, deps.documents));
   if (deps.delivery) runner.register(...deliveryKind(deps, deps.delivery));
   runner.register(...housekeepingKind(deps));
+  if (deps.bank) runner.register(...bankFetchKind(deps, deps.bank));
   await runner.start();
   // Not awaited: on the embedded database these wait their turn behind whatever backlog the runner found,
   // and the process is ready (and says so) before that is worked off.
   void scheduleHousekeeping(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule housekeeping'));
   // Runs missed while no worker was up are found by the first look, at once.
   void scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
+  if (deps.bank) void scheduleBankFetch(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule the bank connector'));
   return { runner, wake: runner.wake, stop: runner.stop };
 }
 

@@ -7,6 +7,7 @@
  *   the row (fencing), so a stale worker never overwrites a newer result.
  */
 import type { DeliveryChannels } from '../app/delivery/ports.ts';
+import type { BankConnector } from '../app/payments/bank-connector.ts';
 import type { DocumentRenderers } from '../app/invoicing/render-documents.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   documents?: DocumentRenderers;
   /** The delivery channels' adapters (adapters/delivery-channels.ts); without them nothing is delivered here. */
   delivery?: DeliveryChannels;
+  /** Where the bank connector fetches the daily payment files (EFAKTURA_BANK_CONNECTOR); none: no fetching. */
+  bank?: BankConnector;
   /** Base URL of document links when the server's own address decides it (EFAKTURA_PUBLIC_URL unset). */
   publicUrl?: string;
 }

@@ -58,6 +58,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     runWorker: false,
     // The eFaktura simulator listens on a port of its own: tests that need it start it (on port 0).
     simulatorEnabled: false,
+    // No bank connector either: a worker would fetch bank files from a simulator that is not there.
+    bankConnector: 'none',
     tokenCacheSeconds: 0,
     allowPrivateCallbacks: true,
     rateLimitPerMinute: 1_000_000,
