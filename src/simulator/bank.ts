@@ -69,8 +69,11 @@ function contentNumber(parts: readonly string[], digits: number): string {
 /**
  * The day's incoming payments to `account` as an OCR giro transmission: one assignment (service 09) with a
  * "giro debited account" transaction (type 10) per payment, the payment's id as archive reference.
- * The transmission number is derived from the content: fetching the same day twice gives the same file,
- * and a day that got more payments gives a new transmission.
+ * The transmission number is derived from the account and the day only: fetching the same day twice gives
+ * the same file, and a day that got more payments since gives the same transmission with the new payments
+ * appended (payments in id order). OCR giro transactions carry no bank reference, so an importer knows a
+ * transaction by its transmission and position (app/payments/import-payments.ts): a new transmission number
+ * for a grown day would make every earlier payment of the day count again.
  */
 export async function ocrFile(db: Db, account: string, date: string): Promise<string> {
   const payments = await paymentsTo(db, account, date);
@@ -87,7 +90,7 @@ export async function ocrFile(db: Db, account: string, date: string): Promise<st
     debitAccount: p.payerAccount,
   }));
   return writeOcrGiro({
-    transmissionNumber: Number(contentNumber([account, date, ...payments.map((p) => p.bankReference)], 7)),
+    transmissionNumber: Number(contentNumber([account, date], 7)),
     dataRecipient: account.slice(0, 8),
     netsDate: date,
     assignments: [{ agreementId: account.slice(2), assignmentNumber: 1, account, transactions }],

@@ -79,6 +79,17 @@ describe(`the bank connector fetches the simulator's daily files and imports the
     await new Promise((r) => setTimeout(r, 300));
     const statuses = receiver.received.map((x) => new URLSearchParams(x.url.split('?')[1]).get('status'));
     assert.deepEqual(statuses, ['INVOICED', 'PAID']);
+
+    // Another payment the same day: today's file has grown; the next fetch brings only the new payment.
+    const uuid2 = await storeOrderFor(t.db, t.merchant.merchantId, { personalNumber: pn, email: 'payer@example.test' }, { callbackUrl: `${receiver.url}/cb` });
+    const number2 = await invoiceNumberOf(t.db, uuid2);
+    await deliveredDocument(t.url, t.merchant.token, number2);
+    const second = (await call(sim, 'GET', `/simulator/consumers/${pn}/invoices`)).body.find((i: { invoiceNumber: string }) => i.invoiceNumber === String(number2));
+    assert.equal((await call(sim, 'POST', `/simulator/consumers/${pn}/invoices/${second.id}/pay`, { body: {} })).status, 201);
+    await runConnectorJob('test-3');
+    assert.equal(await count('SELECT count(*) AS n FROM payments'), payments + 1);
+    assert.equal((await call(t.url, 'GET', `/api/v1/connect/orders/status/${uuid2}`, { token: t.merchant.token })).body.data.status, 'PAID');
+    assert.equal(await count(`SELECT count(*) AS n FROM payments WHERE amount_ore <> ${Math.round(Number(invoice.total) * 100)}`), 0, 'no payment counted twice');
   });
 
   test('an unreachable bank is a failure per account and day, not a thrown job', async () => {
