@@ -8,6 +8,7 @@
  *                       the callback ones: BENCH_ONLY=cb-tput,cb-tput-default,cb-idle,cb-load,cb-idle-pglite
  *                       the invoice runs: BENCH_ONLY=inv-run,inv-run-combined,pdf-ceiling (the runs ignore
  *                       BENCH_DURATION: they last until 20,000 orders are invoiced and rendered, 10 min at most)
+ *                       the deliveries: BENCH_ONLY=deliv-file,deliv-sim (BENCH_DELIV_INVOICES=2000 invoices each)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
  *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
@@ -40,6 +41,7 @@ import {
   callbackThroughputDefaults,
 } from './scenarios/callbacks.ts';
 import { invoiceRunCombined, invoiceRunImmediate, pdfCeiling } from './scenarios/invoice-runs.ts';
+import { deliveriesFile, deliveriesSimulator } from './scenarios/deliveries.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -57,6 +59,9 @@ const SCENARIOS: Scenario[] = [
   pdfCeiling,
   invoiceRunImmediate,
   invoiceRunCombined,
+  // deliveries (BENCH_ONLY=deliv-file,deliv-sim)
+  deliveriesFile,
+  deliveriesSimulator,
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,
