@@ -118,7 +118,7 @@ async function deliveries(ctx: BenchContext, channel: 'file' | 'efaktura'): Prom
     rss.stop();
     const lat = await one<{ p50: number | null; p99: number | null; last: number | null }>(url,
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS last
-       FROM (SELECT extract(epoch FROM delivered_at - $1::timestamptz) * 1000 AS ms FROM deliveries WHERE status = 'delivered') x`, [releasedAt]);
+       FROM (SELECT (extract(epoch FROM delivered_at - $1::timestamptz) * 1000)::float8 AS ms FROM deliveries WHERE status = 'delivered') x`, [releasedAt]);
     const checks = await one<{ attempts: number; wrong: number; atSim: number | null }>(url,
       `SELECT (SELECT count(*) FROM delivery_attempts WHERE outcome = 'delivered')::int AS attempts,
               (SELECT count(*) FROM deliveries WHERE delivered_channel IS DISTINCT FROM $1)::int AS wrong,
