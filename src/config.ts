@@ -27,7 +27,7 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Largest accepted request body in bytes (SPEC §2.1: 1 MB). */
   bodyLimitBytes: number;
-  /** Largest bank file `POST /api/v1/admin/payments/import` accepts, in bytes (SPEC §7). */
+  /** Largest bank file `POST /api/v1/admin/payments/import` accepts, and largest camt.054 file (parsed whole) any import reads, in bytes (SPEC §7). */
   importBodyLimitBytes: number;
   /** How long a verified token stays cached in memory; a revoked token is refused within this time. */
   tokenCacheSeconds: number;
@@ -105,7 +105,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_AUTH_FAILURE_LIMIT', default: '60', description: 'failed authentications per minute per client address; more answer 429 without a token lookup' },
   { env: 'EFAKTURA_TRUST_PROXY', default: '0', description: 'trust X-Forwarded-For from proxies: 0 = no, true = any, a number = that many hops, or comma-separated proxy addresses/CIDRs' },
   { env: 'EFAKTURA_BODY_LIMIT', default: '1048576', description: 'largest request body in bytes' },
-  { env: 'EFAKTURA_IMPORT_BODY_LIMIT', default: '104857600', description: 'largest bank file (OCR giro, camt.054) in bytes that POST /api/v1/admin/payments/import accepts' },
+  { env: 'EFAKTURA_IMPORT_BODY_LIMIT', default: '104857600', description: 'largest bank file in bytes that POST /api/v1/admin/payments/import accepts; also the largest camt.054 file `payments import` reads (OCR giro files stream)' },
   { env: 'EFAKTURA_TOKEN_CACHE_SECONDS', default: '5', description: 'seconds a verified token is cached; revocation takes effect within this time' },
   { env: 'EFAKTURA_IDEMPOTENCY_TTL_HOURS', default: '24', description: 'hours an Idempotency-Key is remembered' },
   {

@@ -15,7 +15,7 @@ export const MERCHANT_USAGE = `usage: efaktura merchant create --name NAME --org
        efaktura merchant list [--json]
 settings: --account-number 11DIGITS --street TEXT --zip 4DIGITS --city TEXT --vat-registered|--no-vat-registered
           --foretaksregisteret|--no-foretaksregisteret --email ADDRESS --invoice-fee NOK --invoice-fee-tax 0|12|15|25
-          --kid-check mod10|mod11 --reminder-fee NOK --delivery efaktura,email,file
+          --kid-check mod10|mod11 --reminder-fee NOK --delivery peppol,efaktura,email,file
           --first-invoice-number N (only before the first invoice)`;
 
 const OPTIONS = {

@@ -13,6 +13,7 @@ import { invoiceAll, setSettings } from '../helpers/invoicing.ts';
 import { createDocumentRenderers } from '../../src/adapters/documents/renderers.ts';
 import { createSimulatorNetwork } from '../../src/adapters/efaktura-network/simulator-network.ts';
 import { createFileOutbox } from '../../src/adapters/file-outbox/file-outbox.ts';
+import { createOutboxAccessPoint } from '../../src/adapters/peppol/outbox-access-point.ts';
 import type { DeliveryChannels } from '../../src/app/delivery/ports.ts';
 import { renderDocuments } from '../../src/app/invoicing/render-documents.ts';
 import { createTestClock } from '../../src/clock.ts';
@@ -35,7 +36,7 @@ describe(`delivery exactly once (${DB_LABEL})`, () => {
     ({ db, close } = await openTestDb());
     net = await startNetworkStub();
     outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'efaktura-outbox-'));
-    channels = { network: createSimulatorNetwork({ baseUrl: net.url, timeoutMs: 2000 }), mailer: null, outbox: createFileOutbox(outbox) };
+    channels = { network: createSimulatorNetwork({ baseUrl: net.url, timeoutMs: 2000 }), mailer: null, outbox: createFileOutbox(outbox), peppol: createOutboxAccessPoint(outbox) };
     merchantId = (await createMerchant(db)).merchantId;
     await setSettings(db, merchantId, { street: 'Storgata 1', zip: '0155', city: 'Oslo' });
   });

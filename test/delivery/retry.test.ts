@@ -12,6 +12,7 @@ import { DB_LABEL, call, startTestServer, type TestServer } from '../helpers/har
 import { setSettings } from '../helpers/invoicing.ts';
 import { createSimulatorNetwork } from '../../src/adapters/efaktura-network/simulator-network.ts';
 import { createFileOutbox } from '../../src/adapters/file-outbox/file-outbox.ts';
+import { createOutboxAccessPoint } from '../../src/adapters/peppol/outbox-access-point.ts';
 import { createDocumentRenderers } from '../../src/adapters/documents/renderers.ts';
 import type { DeliveryDeps } from '../../src/app/delivery/deliver-document.ts';
 import { renderDocuments } from '../../src/app/invoicing/render-documents.ts';
@@ -33,7 +34,7 @@ describe(`undelivered documents and deliveries retry (${DB_LABEL})`, () => {
     net = await startNetworkStub();
     outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'efaktura-outbox-'));
     t = await startTestServer({ runWorker: false, adminToken: ADMIN });
-    deps = deliveryDeps(t.db, { network: createSimulatorNetwork({ baseUrl: net.url, timeoutMs: 2000 }), mailer: null, outbox: createFileOutbox(outbox) });
+    deps = deliveryDeps(t.db, { network: createSimulatorNetwork({ baseUrl: net.url, timeoutMs: 2000 }), mailer: null, outbox: createFileOutbox(outbox), peppol: createOutboxAccessPoint(outbox) });
     await setSettings(t.db, t.merchant.merchantId, { street: 'Storgata 1', zip: '0155', city: 'Oslo', deliveryChannels: ['efaktura'] });
   });
   after(async () => {

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterAttempt, type ChainState } from '../../src/domain/delivery/chain.ts';
+import { afterAttempt, channelServes, firstServingChannel, type ChainState } from '../../src/domain/delivery/chain.ts';
 import { documentLinkKey, signDocumentLink, verifyDocumentLink } from '../../src/domain/delivery/document-link.ts';
 import { documentMail } from '../../src/domain/delivery/email-texts.ts';
 import type { InvoiceDocument } from '../../src/domain/documents/invoice-document.ts';
@@ -95,4 +95,17 @@ describe('the delivery e-mail', () => {
       assert.match(mail.text, /http:\/\/x\/d\/t/);
     }
   });
+});
+
+test('channels for one kind of customer: Peppol for businesses, eFaktura for persons; others for both', () => {
+  const business = { business: true };
+  const person = { business: false };
+  assert.deepEqual(['peppol', 'efaktura', 'email', 'file'].map((c) => channelServes(c, business)), [true, false, true, true]);
+  assert.deepEqual(['peppol', 'efaktura', 'email', 'file'].map((c) => channelServes(c, person)), [false, true, true, true]);
+  const all = ['peppol', 'efaktura', 'email', 'file'];
+  assert.equal(firstServingChannel(all, 0, person), 1, 'a person starts at eFaktura');
+  assert.equal(firstServingChannel(all, 0, business), 0, 'a business starts at Peppol');
+  assert.equal(firstServingChannel(all, 1, business), 2, 'after Peppol, a business passes eFaktura over');
+  assert.equal(firstServingChannel(['peppol'], 0, person), 0, 'no later channel serves: tried, so its reason is recorded');
+  assert.equal(firstServingChannel(['efaktura', 'peppol'], 0, business), 1);
 });

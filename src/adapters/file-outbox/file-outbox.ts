@@ -9,18 +9,19 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Outbox } from '../../app/delivery/ports.ts';
 
-export function createFileOutbox(outboxDir: string): Outbox {
-  async function writeAtomically(file: string, content: Buffer): Promise<void> {
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(temp, content, { flag: 'wx' });
-      await fs.rename(temp, file);
-    } catch (error) {
-      await fs.rm(temp, { force: true }).catch(() => {});
-      throw error;
-    }
+/** Writes to a temporary name beside `file` and renames it into place: a reader never sees half a file. */
+export async function writeAtomically(file: string, content: Buffer): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await fs.writeFile(temp, content, { flag: 'wx' });
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw error;
   }
+}
 
+export function createFileOutbox(outboxDir: string): Outbox {
   return {
     async write(merchantId, documentNumber, files) {
       const dir = path.resolve(outboxDir, String(merchantId));

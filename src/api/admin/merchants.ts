@@ -33,7 +33,7 @@ const settingsSchema = {
     invoiceFeeVatRate: { type: 'string', enum: ['0', '12', '15', '25'] },
     kidCheck: { type: 'string', enum: ['mod10', 'mod11'] },
     reminderFee: { type: ['string', 'number'], example: '35.00', description: 'NOK, at most the legal cap (35.00)' },
-    deliveryChannels: { type: 'array', items: { type: 'string', enum: ['efaktura', 'email', 'file'] } },
+    deliveryChannels: { type: 'array', items: { type: 'string', enum: ['peppol', 'efaktura', 'email', 'file'] } },
     firstInvoiceNumber: { type: 'integer', minimum: 1, description: 'only before the first invoice' },
   },
 } as const;

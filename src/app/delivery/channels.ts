@@ -15,6 +15,7 @@ import {
   type EfakturaNetwork,
   type Mailer,
   type Outbox,
+  type PeppolAccessPoint,
 } from './ports.ts';
 
 /** A document whose files exist, with what its channels need. */
@@ -125,9 +126,39 @@ export async function writeToOutbox(outbox: Outbox, doc: ReadyDocument): Promise
   }
 }
 
+/** The Peppol participant id of a Norwegian organisation number (EAS 0192). */
+const peppolId = (organisationNumber: string) => `0192:${organisationNumber}`;
+
+/**
+ * Peppol carries EHF between businesses: a buyer with an organisation number (Send EHF Invoice) is reached at
+ * 0192:<orgnr>; a private buyer has no Peppol address and goes to the next channel.
+ */
+export async function sendByPeppol(accessPoint: PeppolAccessPoint, doc: ReadyDocument): Promise<ChannelResult> {
+  const { invoice } = doc;
+  const buyer = invoice.content.buyer.organisationNumber;
+  if (buyer === null || !/^\d{9}$/.test(buyer)) {
+    return unreachable('the customer is not a business (no organisation number), so it has no Peppol address');
+  }
+  try {
+    const sent = await accessPoint.send({
+      merchantId: invoice.merchant_id,
+      documentNumber: invoice.number,
+      kind: invoice.kind,
+      senderId: peppolId(invoice.content.seller.organisationNumber),
+      receiverId: peppolId(buyer),
+      ehf: doc.ehf,
+    });
+    return { outcome: 'delivered', messageId: sent.messageId };
+  } catch (error) {
+    return failed(`Peppol: ${(error as Error).message}`);
+  }
+}
+
 /** Tries one channel by name; an unknown name (a channel removed from the code) cannot reach anyone. */
 export function tryChannel(channel: string, channels: DeliveryChannels, mailFrom: string, doc: ReadyDocument): Promise<ChannelResult> {
   switch (channel) {
+    case 'peppol':
+      return sendByPeppol(channels.peppol, doc);
     case 'efaktura':
       return sendByEfaktura(channels.network, doc);
     case 'email':

@@ -9,7 +9,7 @@
  * e-mail can arrive twice in that case (SMTP has no idempotency); its Message-ID is the same both times.
  */
 import type { Clock } from '../../clock.ts';
-import { afterAttempt, type ChainState, type ChannelResult } from '../../domain/delivery/chain.ts';
+import { afterAttempt, firstServingChannel, type ChainState, type ChannelResult } from '../../domain/delivery/chain.ts';
 import type { Logger } from '../../log.ts';
 import type { Db, Queryable } from '../../store/db/db.ts';
 import {
@@ -99,10 +99,13 @@ export async function runDeliveryStep(
   // Before the credit note's own first attempt: cancel the invoice it cancels in the network.
   const cancellation = invoice.kind === 'credit_note' && delivery.step === 0 ? await cancelInNetwork(deps, invoice) : null;
 
-  const channel = delivery.channels[delivery.channel_index] ?? 'none';
+  const customer = { business: invoice.content.buyer.organisationNumber !== null };
+  const index = firstServingChannel(delivery.channels, delivery.channel_index, customer);
+  const state = index === delivery.channel_index ? stateOf(delivery) : { ...stateOf(delivery), channelIndex: index, channelFailures: 0 };
+  const channel = delivery.channels[index] ?? 'none';
   const result: ChannelResult = await tryChannel(channel, deps.channels, deps.mailFrom, doc);
   const now = deps.clock.now();
-  const next = afterAttempt(stateOf(delivery), result, deps.retrySchedule);
+  const next = afterAttempt(state, result, deps.retrySchedule);
   await db.transaction(async (tx) => {
     await complete(tx);
     if (cancellation !== null) await insertAttempt(tx, cancellation);

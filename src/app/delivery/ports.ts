@@ -104,8 +104,31 @@ export interface Outbox {
   write(merchantId: number, documentNumber: number, files: { pdf: Buffer; ehf: Buffer }): Promise<{ pdfPath: string; ehfPath: string }>;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Peppol (business buyers).
+
+/** One EHF document for the Peppol network, addressed by participant ids (`0192:<orgnr>`). */
+export interface PeppolDocument {
+  merchantId: number;
+  documentNumber: number;
+  kind: 'invoice' | 'credit_note';
+  senderId: string;
+  receiverId: string;
+  ehf: Buffer;
+}
+
+/**
+ * A Peppol access point: takes an EHF for the network (SML/SMP lookup and AS4 transport are its job).
+ * Throws when it cannot take it now (retried); returns its message id.
+ */
+export interface PeppolAccessPoint {
+  send(document: PeppolDocument): Promise<{ messageId: string }>;
+}
+
 /** Everything the delivery use case is given. */
 export interface DeliveryChannels {
+  /** The Peppol access point (by default the `peppol/` folder of the file outbox). */
+  peppol: PeppolAccessPoint;
   network: EfakturaNetwork;
   /** Null when no SMTP server is configured: the e-mail channel is skipped. */
   mailer: Mailer | null;

@@ -28,6 +28,26 @@ export interface NextStep {
   runInSeconds: number | null;
 }
 
+/**
+ * Channels made for one kind of customer: Peppol addresses businesses (0192:<orgnr>), eFaktura B2C private
+ * persons (a personal number). A channel that is not for this customer is passed over without an attempt
+ * on record when a later channel is for them, so a private invoice's deliveries do not open with a Peppol
+ * "unreachable" every time; with no such later channel it is tried, and its reason is recorded.
+ */
+export function channelServes(channel: string, customer: { business: boolean }): boolean {
+  if (channel === 'peppol') return customer.business;
+  if (channel === 'efaktura') return !customer.business;
+  return true;
+}
+
+/** The index of the channel to try from `index` on, passing over channels that are not for this customer. */
+export function firstServingChannel(channels: readonly string[], index: number, customer: { business: boolean }): number {
+  for (let i = index; i < channels.length; i++) {
+    if (channelServes(channels[i]!, customer)) return i;
+  }
+  return index;
+}
+
 /** The state after an attempt on `state.channels[state.channelIndex]` ended with `result`. */
 export function afterAttempt(state: ChainState, result: ChannelResult, retrySchedule: readonly number[]): NextStep {
   const step = state.step + 1;

@@ -17,7 +17,11 @@ import { MAX_KID_INVOICE_NUMBER } from './kid.ts';
 export const REMINDER_FEE_CAP_ORE = 3500;
 
 export const VAT_RATES = ['0', '12', '15', '25'] as const;
-export const DELIVERY_CHANNELS = ['efaktura', 'email', 'file'] as const;
+/**
+ * The delivery channels (SPEC §6.5). `peppol` reaches business buyers (an organisation number: the Peppol
+ * address 0192:<orgnr>), `efaktura` private buyers with eFaktura consent; each passes the other kind on.
+ */
+export const DELIVERY_CHANNELS = ['peppol', 'efaktura', 'email', 'file'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export interface MerchantInvoiceSettings {
@@ -54,7 +58,7 @@ export const DEFAULT_INVOICE_SETTINGS = {
   invoiceFeeVatRate: '25',
   kidCheck: 'mod10',
   reminderFeeOre: 3500,
-  deliveryChannels: ['efaktura', 'email', 'file'],
+  deliveryChannels: ['peppol', 'efaktura', 'email', 'file'],
   firstInvoiceNumber: 1,
 } as const satisfies Partial<MerchantInvoiceSettings>;
 

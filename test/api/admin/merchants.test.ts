@@ -39,7 +39,7 @@ describe(`admin merchant settings and invoice runs (${DB_LABEL})`, () => {
     assert.equal(before.invoiceFee, '0.00');
     assert.equal(before.reminderFee, '35.00');
     assert.equal(before.kidCheck, 'mod10');
-    assert.deepEqual(before.deliveryChannels, ['efaktura', 'email', 'file']);
+    assert.deepEqual(before.deliveryChannels, ['peppol', 'efaktura', 'email', 'file']);
     const res = await patch({ street: 'Luramyrveien 65', zip: '4313', city: 'Sandnes', invoiceFee: '39.00', invoiceFeeVatRate: '25', vatRegistered: true, orgNumber: '923 609 016' });
     assert.equal(res.status, 200, res.text);
     const after = await settings();

@@ -14,7 +14,7 @@ describe('validateMerchantSettings', () => {
       ok: true,
       value: {
         ...minimal, vatRegistered: false, foretaksregisteret: false, contactEmail: null, invoiceFeeOre: 0,
-        invoiceFeeVatRate: '25', kidCheck: 'mod10', reminderFeeOre: 3500, deliveryChannels: ['efaktura', 'email', 'file'],
+        invoiceFeeVatRate: '25', kidCheck: 'mod10', reminderFeeOre: 3500, deliveryChannels: ['peppol', 'efaktura', 'email', 'file'],
         firstInvoiceNumber: 1,
       },
     });
@@ -74,8 +74,8 @@ describe('validateMerchantSettings', () => {
       return r.ok ? r.value.deliveryChannels : r.fieldErrors.deliveryChannels;
     };
     assert.deepEqual(fieldErrors(['file', 'efaktura']), ['file', 'efaktura']);
-    assert.deepEqual(fieldErrors(['sms']), ['Unknown delivery channel "sms"; the channels are efaktura, email, file.']);
-    assert.deepEqual(fieldErrors([]), ['The delivery channels must be a non-empty list of efaktura, email, file.']);
+    assert.deepEqual(fieldErrors(['sms']), ['Unknown delivery channel "sms"; the channels are peppol, efaktura, email, file.']);
+    assert.deepEqual(fieldErrors([]), ['The delivery channels must be a non-empty list of peppol, efaktura, email, file.']);
     assert.deepEqual(fieldErrors('file,file'), ['Each delivery channel may be listed once.']);
   });
 

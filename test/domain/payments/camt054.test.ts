@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { readCamt054, parseCamtAmount } from '../../../src/domain/payments/camt054.ts';
 import { PaymentFileError } from '../../../src/domain/payments/bank-transaction.ts';
 import { bufferSource, parseXml, readPaymentFile } from '../../../src/app/payments/read-payment-file.ts';
@@ -111,5 +112,46 @@ describe('the format is detected from the content', () => {
     await assert.rejects(all(Buffer.from('')), /the file is empty/);
     await assert.rejects(all(Buffer.from('  \n')), /the file is empty/);
     await assert.rejects(all(Buffer.from('%PDF-1.7 ...')), /neither an OCR giro file/);
+  });
+});
+
+describe('camt.054: property test', () => {
+  const txArb = fc.record({
+    ore: fc.integer({ min: 1, max: 99_999_999_999 }),
+    kid: fc.option(fc.tuple(fc.stringMatching(/^\d{3,24}$/), fc.constantFrom('', '-')).map(([d, c]) => d + c), { nil: null }),
+    ref: fc.option(fc.stringMatching(/^[A-Z0-9-]{1,20}$/), { nil: null }),
+    nested: fc.boolean(),
+  });
+  const entryArb = fc.record({
+    txs: fc.array(txArb, { minLength: 1, maxLength: 4 }),
+    reversal: fc.boolean(),
+    day: fc.integer({ min: 1, max: 28 }),
+  });
+  const money = (ore: number) => `${Math.floor(ore / 100)}.${String(ore % 100).padStart(2, '0')}`;
+
+  test('random notifications written as camt.054 XML read back to the same transactions', async () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 12 }), fc.array(entryArb, { maxLength: 5 }), fc.stringMatching(/^\d{11}$/), (version, entries, account) => {
+        const ntry = entries.map((e, i) => {
+          const total = e.txs.reduce((s, t) => s + t.ore, 0);
+          const details = e.txs.map((t) => {
+            const amount = t.nested ? `<AmtDtls><TxAmt><Amt Ccy="NOK">${money(t.ore)}</Amt></TxAmt></AmtDtls>` : `<Amt Ccy="NOK">${money(t.ore)}</Amt>`;
+            const refs = t.ref === null ? '' : `<Refs><AcctSvcrRef>${t.ref}-${i}</AcctSvcrRef></Refs>`;
+            const rmt = t.kid === null ? '' : `<RmtInf><Strd><CdtrRefInf><Ref>${t.kid}</Ref></CdtrRefInf></Strd></RmtInf>`;
+            return `<TxDtls>${refs}${amount}${rmt}</TxDtls>`;
+          }).join('');
+          const dir = e.reversal ? '<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>' : '<CdtDbtInd>CRDT</CdtDbtInd>';
+          return `<Ntry><Amt Ccy="NOK">${money(total)}</Amt>${dir}<Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2026-12-${String(e.day).padStart(2, '0')}</Dt></ValDt><AcctSvcrRef>E${i}</AcctSvcrRef><NtryDtls>${details}</NtryDtls></Ntry>`;
+        }).join('');
+        const xml = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.${String(version).padStart(2, '0')}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>P</MsgId></GrpHdr><Ntfctn><Acct><Id><Othr><Id>${account}</Id></Othr></Id></Acct>${ntry}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+        const got = read(xml).transactions;
+        const want = entries.flatMap((e, i) => e.txs.map((t, j) => ({
+          kind: e.reversal ? 'reversal' : 'payment', amountOre: t.ore, kid: t.kid, toAccount: account, date: `2026-12-${String(e.day).padStart(2, '0')}`,
+          bankReference: t.ref !== null ? `${t.ref}-${i}` : e.txs.length === 1 ? `E${i}` : `E${i}/${j + 1}`,
+        })));
+        assert.deepEqual(got.map((t) => ({ kind: t.kind, amountOre: t.amountOre, kid: t.kid, toAccount: t.toAccount, date: t.date, bankReference: t.bankReference })), want);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
