@@ -129,7 +129,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_SIMULATOR_URL', default: '', description: 'base URL of the eFaktura simulator for the eFaktura adapter (empty = http://127.0.0.1:EFAKTURA_SIMULATOR_PORT)' },
   { env: 'EFAKTURA_EFAKTURA_ADAPTER', default: 'simulator', description: 'eFaktura network adapter of the `efaktura` delivery channel: simulator (the only one so far)' },
   { env: 'EFAKTURA_BANK_CONNECTOR', default: '', description: 'where the worker fetches each merchant account\'s daily payment file (yesterday\'s and today\'s) and imports it: simulator (the simulator\'s bank at EFAKTURA_SIMULATOR_URL) or none; empty = simulator when EFAKTURA_SIMULATOR is on, else none' },
-  { env: 'EFAKTURA_BANK_POLL_MINUTES', default: '60', description: 'minutes between two fetches of the bank files by the bank connector (and one at each worker start)' },
+  { env: 'EFAKTURA_BANK_POLL_MINUTES', default: '1', description: 'minutes between two fetches of the bank files by the bank connector (and one at each worker start)' },
   { env: 'EFAKTURA_SMTP_URL', default: '', description: 'SMTP server of the `email` delivery channel, smtp://user:pass@host:587 or smtps://…; empty = the channel is skipped' },
   { env: 'EFAKTURA_MAIL_FROM', default: 'efaktura@localhost', description: 'From address of delivery e-mails (the merchant\'s invoice e-mail is the Reply-To)' },
   { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml' },

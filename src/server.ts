@@ -207,8 +207,8 @@ export function demoBanner(demo: DemoMerchant, url: string, simulatorUrl: string
     `   curl -s -X PUT ${simulatorUrl}/simulator/consumers/${DEMO_PERSONAL_NUMBER} -H 'Content-Type: application/json' -d '{"consent":"all"}'`,
     ` Once invoiced, the customer's netbank shows it, with its PDF and a pay button: ${simulatorUrl}/?pn=${DEMO_PERSONAL_NUMBER}`,
     ` and the day's payments come back as the bank's OCR giro file: ${simulatorUrl}/simulator/bank/${DEMO_ACCOUNT_NUMBER}/ocr`,
-    ' which the worker fetches and imports by itself at start and every EFAKTURA_BANK_POLL_MINUTES (default 60;',
-    ' set it to 1 to see the order PAID within a minute), or at once: npx efaktura payments import FILE',
+    ' which the worker fetches and imports by itself every minute (EFAKTURA_BANK_POLL_MINUTES): pay in the',
+    ' netbank and the order is PAID, with its callback, within a minute.',
     '',
   ];
   const curl = [

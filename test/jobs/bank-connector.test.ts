@@ -102,7 +102,7 @@ describe(`the bank connector fetches the simulator's daily files and imports the
 
 test('EFAKTURA_BANK_CONNECTOR: simulator when the simulator runs, none when it does not; other values refused', () => {
   assert.equal(loadConfig({}).bankConnector, 'simulator');
-  assert.equal(loadConfig({}).bankPollMinutes, 60);
+  assert.equal(loadConfig({}).bankPollMinutes, 1);
   assert.equal(loadConfig({ EFAKTURA_SIMULATOR: '0' }).bankConnector, 'none');
   assert.equal(loadConfig({ EFAKTURA_BANK_CONNECTOR: 'none' }).bankConnector, 'none');
   assert.equal(loadConfig({ EFAKTURA_SIMULATOR: '0', EFAKTURA_BANK_CONNECTOR: 'simulator' }).bankConnector, 'simulator');
