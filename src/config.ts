@@ -124,7 +124,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` a future date (1 = yes; tests and demos only)' },
   { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
   { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
-  { env: 'EFAKTURA_SIMULATOR', default: '1', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (0 = off)' },
+  { env: 'EFAKTURA_SIMULATOR', default: '', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (unset: 1 on the embedded database, 0 with DATABASE_URL: its control API can mark invoices paid, and the bank connector would import its payments as real money)' },
   { env: 'EFAKTURA_SIMULATOR_PORT', default: '3001', description: 'port of the eFaktura simulator (on HOST)' },
   { env: 'EFAKTURA_SIMULATOR_URL', default: '', description: 'base URL of the eFaktura simulator for the eFaktura adapter (empty = http://127.0.0.1:EFAKTURA_SIMULATOR_PORT)' },
   { env: 'EFAKTURA_EFAKTURA_ADAPTER', default: 'simulator', description: 'eFaktura network adapter of the `efaktura` delivery channel: simulator (the only one so far)' },
@@ -198,7 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const callbackRetrySchedule = seconds('EFAKTURA_CALLBACK_RETRY_SCHEDULE');
   const efakturaAdapter = get('EFAKTURA_EFAKTURA_ADAPTER');
   if (efakturaAdapter !== 'simulator') problems.push(`EFAKTURA_EFAKTURA_ADAPTER must be simulator (got "${efakturaAdapter}")`);
-  const simulatorEnabled = bool('EFAKTURA_SIMULATOR');
+  // Off by default against a PostgreSQL server (production), like the demo merchant: anyone who reaches the
+  // simulator's control API can "pay" an invoice, and the bank connector would import that as real money.
+  const simulatorEnabled = get('EFAKTURA_SIMULATOR') === '' ? databaseUrl === null : bool('EFAKTURA_SIMULATOR');
   const bankConnector = get('EFAKTURA_BANK_CONNECTOR') || (simulatorEnabled ? 'simulator' : 'none');
   if (bankConnector !== 'simulator' && bankConnector !== 'none') problems.push(`EFAKTURA_BANK_CONNECTOR must be simulator or none (got "${bankConnector}")`);
   const mailFrom = get('EFAKTURA_MAIL_FROM');

@@ -47,6 +47,9 @@ test('a retry schedule entry that is not a plain number is refused', () => {
 test('the eFaktura simulator is on by default on port 3001, and its URL follows the port unless given', () => {
   const defaults = loadConfig({});
   assert.equal(defaults.simulatorEnabled, true);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/efaktura' }).simulatorEnabled, false, 'off by default against a PostgreSQL server');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/efaktura' }).bankConnector, 'none', 'so no simulated payment is imported as money');
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/efaktura', EFAKTURA_SIMULATOR: '1' }).simulatorEnabled, true);
   assert.equal(defaults.simulatorPort, 3001);
   assert.equal(defaults.simulatorUrl, 'http://127.0.0.1:3001');
   assert.equal(loadConfig({ EFAKTURA_SIMULATOR_PORT: '4001' }).simulatorUrl, 'http://127.0.0.1:4001');
