@@ -53,6 +53,8 @@ export interface Config {
   callbackPerHostConcurrency: number;
   /** Hour (0–23, Europe/Oslo) at which scheduled invoice runs start (SPEC §6.2). */
   invoiceRunHour: number;
+  /** Hour (Europe/Oslo) at which the daily dunning run starts (SPEC §7). */
+  dunningRunHour: number;
   /** Permit `invoice-run --as-of` a date in the future (tests and demos). */
   allowFutureRuns: boolean;
   /** Orders invoiced per transaction: a block of numbers is taken at once (SPEC §6.3). */
@@ -117,7 +119,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_CALLBACK_CONCURRENCY', default: '64', description: 'callbacks in flight at once per worker' },
   { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host, over all workers' },
   { env: 'EFAKTURA_INVOICE_RUN_HOUR', default: '6', description: 'hour (0–23, Europe/Oslo) at which scheduled invoice runs (intervals 1 and 2) start' },
-  { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` a future date (1 = yes; tests and demos only)' },
+  { env: 'EFAKTURA_DUNNING_RUN_HOUR', default: '7', description: 'hour (0–23, Europe/Oslo) at which the daily dunning run (reminders, notices, collection) starts' },
+  { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` and `dunning-run --as-of` a future date (1 = yes; tests and demos only)' },
   { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
   { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
   { env: 'EFAKTURA_SIMULATOR', default: '1', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (0 = off)' },
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackConcurrency: int('EFAKTURA_CALLBACK_CONCURRENCY', 1, 10_000),
     callbackPerHostConcurrency: int('EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', 1, 10_000),
     invoiceRunHour: int('EFAKTURA_INVOICE_RUN_HOUR', 0, 23),
+    dunningRunHour: int('EFAKTURA_DUNNING_RUN_HOUR', 0, 23),
     allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
     invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
     renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),

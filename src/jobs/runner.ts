@@ -17,6 +17,7 @@ import type { Queryable } from '../store/db/db.ts';
 import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, type ClaimedJob } from '../store/jobs.ts';
 import { callbackQueue } from './callbacks.ts';
 import { deliveryKind } from './delivery.ts';
+import { dunningRenderKind, dunningRunKind, dunningScheduleKind, scheduleDunningRuns } from './dunning.ts';
 import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
 import { immediateInvoicingQueue, invoiceRunKind, invoiceScheduleKind, renderKind, scheduleInvoiceRuns } from './invoicing.ts';
 import {
@@ -261,6 +262,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   runner.register(...invoiceScheduleKind(deps));
   if (deps.documents) runner.register(...renderKind(deps, deps.documents));
   if (deps.delivery) runner.register(...deliveryKind(deps, deps.delivery));
+  runner.register(...dunningScheduleKind(deps));
+  runner.register(...dunningRunKind(deps));
+  if (deps.documents?.dunningPdf) runner.register(...dunningRenderKind(deps, deps.documents.dunningPdf));
   runner.register(...housekeepingKind(deps));
   await runner.start();
   // Not awaited: on the embedded database these wait their turn behind whatever backlog the runner found,
@@ -268,6 +272,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   void scheduleHousekeeping(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule housekeeping'));
   // Runs missed while no worker was up are found by the first look, at once.
   void scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
+  void scheduleDunningRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule dunning runs'));
   return { runner, wake: runner.wake, stop: runner.stop };
 }
 

@@ -21,10 +21,12 @@ export interface DeliveryRow {
   step: number;
   delivered_channel: string | null;
   delivered_message_id: string | null;
+  /** Set when this delivers a dunning step's document (a reminder, a notice) rather than the invoice itself. */
+  dunning_step_id: number | null;
 }
 
 const COLUMNS = `id, invoice_id, merchant_id, status, channels, channel_index, channel_failures, round, step,
-  delivered_channel, delivered_message_id`;
+  delivered_channel, delivered_message_id, dunning_step_id`;
 /** The same columns of alias `d`, for queries that join. */
 const D_COLUMNS = COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ');
 
@@ -34,9 +36,22 @@ export async function insertDelivery(tx: Queryable, invoiceId: number): Promise<
     name: 'insert_delivery',
     text: `INSERT INTO deliveries (invoice_id, merchant_id, channels)
            SELECT i.id, i.merchant_id, m.delivery_channels FROM invoices i JOIN merchants m ON m.id = i.merchant_id WHERE i.id = $1
-           ON CONFLICT (invoice_id) DO NOTHING
+           ON CONFLICT (invoice_id) WHERE dunning_step_id IS NULL DO NOTHING
            RETURNING ${COLUMNS}`,
     values: [invoiceId],
+  });
+  return rows[0] ?? null;
+}
+
+/** Starts the delivery of a dunning step's document (migration 010); null when it already has one. */
+export async function insertStepDelivery(tx: Queryable, invoiceId: number, stepId: number): Promise<DeliveryRow | null> {
+  const rows = await tx.query<DeliveryRow>({
+    name: 'insert_step_delivery',
+    text: `INSERT INTO deliveries (invoice_id, merchant_id, channels, dunning_step_id)
+           SELECT i.id, i.merchant_id, m.delivery_channels, $2 FROM invoices i JOIN merchants m ON m.id = i.merchant_id WHERE i.id = $1
+           ON CONFLICT (dunning_step_id) WHERE dunning_step_id IS NOT NULL DO NOTHING
+           RETURNING ${COLUMNS}`,
+    values: [invoiceId, stepId],
   });
   return rows[0] ?? null;
 }
@@ -49,7 +64,7 @@ export async function findDelivery(db: Queryable, id: number): Promise<DeliveryR
 export async function findDeliveryOfInvoice(db: Queryable, invoiceId: number): Promise<DeliveryRow | null> {
   const rows = await db.query<DeliveryRow>({
     name: 'find_delivery_of_invoice',
-    text: `SELECT ${COLUMNS} FROM deliveries WHERE invoice_id = $1`,
+    text: `SELECT ${COLUMNS} FROM deliveries WHERE invoice_id = $1 AND dunning_step_id IS NULL`,
     values: [invoiceId],
   });
   return rows[0] ?? null;

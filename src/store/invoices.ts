@@ -271,7 +271,7 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
                         'at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                         'outcome', a.outcome, 'error', a.error, 'messageId', a.message_id) ORDER BY a.id)
                FROM delivery_attempts a WHERE a.delivery_id = dv.id), '[]'))
-     FROM deliveries dv WHERE dv.invoice_id = i.id) AS delivery,
+     FROM deliveries dv WHERE dv.invoice_id = i.id AND dv.dunning_step_id IS NULL) AS delivery,
     coalesce((SELECT json_agg(json_build_object('payment_id', p.id, 'kind', p.kind, 'amount_ore', a.amount_ore,
                 'date', to_char(p.payment_date, 'YYYY-MM-DD'), 'kid', p.kid, 'bank_reference', p.bank_reference, 'state', p.state) ORDER BY a.id)
               FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id), '[]') AS payments

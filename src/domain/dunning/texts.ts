@@ -93,3 +93,34 @@ const english: Omit<DunningTexts, 'base'> = {
 export function dunningTextsFor(language: Language): DunningTexts {
   return language === 'no' ? norwegian : { ...english, base: textsFor('en') };
 }
+
+/** The e-mail that carries a reminder or notice: the subject says what it is, the text the claim. */
+export function dunningMail(document: {
+  kind: 'reminder' | 'notice' | 'collection'; language: Language; invoiceNumber: number; totalOre: number;
+  dueDate: string | null; kid: string | null; seller: { legalName: string; accountNumber: string };
+}): { subject: string; text: string; filename: string } {
+  const t = dunningTextsFor(document.language);
+  const f = t.base;
+  const title = document.kind === 'notice' ? t.noticeTitle : t.reminderTitle;
+  const no = document.language === 'no';
+  const seller = document.seller.legalName;
+  const subject = no ? `${title}: faktura ${document.invoiceNumber} fra ${seller}` : `${title}: invoice ${document.invoiceNumber} from ${seller}`;
+  const due = document.dueDate ? f.formatDate(document.dueDate) : '';
+  const text = [
+    no ? 'Hei,' : 'Hello,',
+    '',
+    document.kind === 'notice' ? t.noticeWarning(due) : t.reminderRequest(due),
+    '',
+    `${t.invoiceNumber}: ${document.invoiceNumber}`,
+    `${t.totalToPay}: ${f.formatMoney(document.totalOre)}`,
+    ...(document.dueDate ? [`${t.newDueDate}: ${due}`] : []),
+    ...(document.kid ? [`${f.kid}: ${document.kid}`] : []),
+    `${f.accountNumber}: ${document.seller.accountNumber}`,
+    '',
+    t.alreadyPaid,
+    '',
+    no ? 'Med vennlig hilsen' : 'Kind regards',
+    seller,
+  ].join('\n');
+  return { subject, text, filename: `${title.replace(/\s+/g, '-')}-${document.invoiceNumber}.pdf` };
+}
