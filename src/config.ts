@@ -129,7 +129,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_EFAKTURA_ADAPTER', default: 'simulator', description: 'eFaktura network adapter of the `efaktura` delivery channel: simulator (the only one so far)' },
   { env: 'EFAKTURA_SMTP_URL', default: '', description: 'SMTP server of the `email` delivery channel, smtp://user:pass@host:587 or smtps://…; empty = the channel is skipped' },
   { env: 'EFAKTURA_MAIL_FROM', default: 'efaktura@localhost', description: 'From address of delivery e-mails (the merchant\'s invoice e-mail is the Reply-To)' },
-  { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml' },
+  { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml (reminders: <number>-reminder.pdf, <number>-notice.pdf)' },
   { env: 'EFAKTURA_DELIVERY_RETRY_SCHEDULE', default: '30,120,600,1800', description: 'seconds before each retry of a transient delivery failure on one channel; after the last, the next channel' },
   { env: 'EFAKTURA_DELIVERY_TIMEOUT_MS', default: '10000', description: 'timeout of one call to the eFaktura network or the SMTP server' },
   { env: 'EFAKTURA_DOCUMENT_LINK_DAYS', default: '490', description: 'days a signed document link /d/{token} stays valid (490 ≈ the 16 months a bank shows an eFaktura)' },
