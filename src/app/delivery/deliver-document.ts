@@ -143,9 +143,8 @@ export async function runDeliveryStep(
 }
 
 /**
- * A dunning step's document ready for its channels. Its link is the invoice's signed /d/ link (document
- * links name invoices and credit notes only so far); the step's PDF travels as the e-mail's attachment and
- * as the outbox file, and the eFaktura carries the step's own amount and due date.
+ * A dunning step's document ready for its channels: its own PDF, its signed /d/ link (what the bank shows
+ * for the eFaktura reminder), and the step's amount and due date.
  */
 async function readyStep(deps: DeliveryDeps, delivery: DeliveryRow, invoice: InvoiceRow): Promise<ReadyStepDocument> {
   const stepId = delivery.dunning_step_id!;
@@ -157,7 +156,7 @@ async function readyStep(deps: DeliveryDeps, delivery: DeliveryRow, invoice: Inv
   if (step === null || pdf === null) throw new Error(`Dunning step ${stepId} has no PDF yet; its delivery waits.`);
   return {
     stepId, invoiceId: invoice.id, merchantId: invoice.merchant_id, document: step.content, pdf, personalNumber,
-    documentUrl: await deps.links.urlFor(invoice.id), round: delivery.round,
+    documentUrl: await deps.links.urlForStep(stepId), round: delivery.round,
   };
 }
 

@@ -107,7 +107,7 @@ describe(`reminder documents and their delivery (${DB_LABEL})`, () => {
 
   test('sent to the eFaktura network as a reminder with the step\'s amount, new due date and the same KID', async () => {
     const network = recordingNetwork();
-    const { invoice } = await remindedInvoice('no', ['efaktura', 'file']);
+    const { invoice, pdf } = await remindedInvoice('no', ['efaktura', 'file']);
     const deps = deliveryDeps(t.db, { network, mailer: null, outbox: createFileOutbox(outbox) });
     await runDueDeliverySteps(deps);
     const reminder = network.sent.flatMap((c) => c.invoices).find((i) => i.documentType === 'reminder');
@@ -116,6 +116,14 @@ describe(`reminder documents and their delivery (${DB_LABEL})`, () => {
     assert.equal(reminder.amount, '1285.00');
     assert.equal(reminder.dueDate, '2027-01-08');
     assert.equal(reminder.invoiceNumber, '1');
+    // The bank shows the reminder's own PDF through its signed link.
+    const token = /\/d\/(s[^/]+)$/.exec(reminder.documentUrl)?.[1];
+    assert.ok(token, reminder.documentUrl);
+    const file = await deps.links.pdfFor(token);
+    assert.deepEqual(file?.content, pdf);
+    assert.equal(file?.filename, '1-reminder.pdf');
+    assert.equal(await deps.links.pdfFor(token.slice(1)), null, 'a step token does not open the invoice of the same id');
+    assert.equal(await deps.links.pdfFor(`s${token.slice(2)}`), null);
   });
 
   test('the e-mail subject says reminder', () => {
