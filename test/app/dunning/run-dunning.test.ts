@@ -120,6 +120,21 @@ describe(`dunning run (${DB_LABEL})`, () => {
     assert.deepEqual(counts(await run(merchantId, '2026-12-25')), [0, 0, 0]);
   });
 
+  test('late-payment interest from the first late day to the reminder, at the rate of those days', async () => {
+    const m = await merchantWithAccount(t.db);
+    // 1000.00 NOK, invoiced 1 Jan 2025, due Saturday 11 Jan: on time until Monday 13 Jan, late from the 14th.
+    await storeOrder(t.db, m.merchantId, { fee: false, maturity: 10, lines: [['Kurs', '1', '1000.00', '0', '0']] });
+    await invoiceAll(t.db, m.merchantId, { invoiceDate: '2025-01-01' });
+    const invoice = await invoiceOf(t.db, m.merchantId, 1);
+    assert.deepEqual(counts(await run(m.merchantId, '2025-01-26')), [0, 0, 0]);
+    assert.deepEqual(counts(await run(m.merchantId, '2025-01-27')), [1, 0, 0]);
+    const [reminder] = await steps(t.db, invoice.id);
+    // 14 days (14–27 Jan) at 12.5 %: 100 000 øre × 0.125 × 14 / 365 = 479.45… → 479 øre.
+    assert.equal(reminder!.interest_ore, 479);
+    assert.equal(reminder!.total_ore, 100_000 + 3500 + 479);
+    assert.equal(reminder!.due_date, '2025-02-10');
+  });
+
   test('a run that missed weeks takes one step, never two at once', async () => {
     const { merchantId, order } = await unpaidInvoice();
     assert.deepEqual(counts(await run(merchantId, '2027-03-01')), [1, 0, 0]);
