@@ -130,6 +130,8 @@ export interface DeliveryListItem {
   merchantId: number;
   invoiceNumber: number;
   kind: 'invoice' | 'credit_note';
+  /** Set when the delivery carries a dunning step's document rather than the invoice (SPEC §7). */
+  dunningKind: 'reminder' | 'notice' | null;
   status: DeliveryStatus;
   channel: string | null;
   attempts: number;
@@ -143,11 +145,11 @@ export async function listDeliveries(
   q: { status?: DeliveryStatus; merchantId?: number; limit: number },
 ): Promise<DeliveryListItem[]> {
   const rows = await db.query<{
-    id: number; merchant_id: number; number: number; kind: 'invoice' | 'credit_note'; status: DeliveryStatus;
+    id: number; merchant_id: number; number: number; kind: 'invoice' | 'credit_note'; dunning_kind: 'reminder' | 'notice' | null; status: DeliveryStatus;
     channel: string | null; attempts: number; last_error: string | null; updated_at: Date;
   }>({
     name: 'list_deliveries',
-    text: `SELECT d.id, d.merchant_id, i.number, i.kind, d.status,
+    text: `SELECT d.id, d.merchant_id, i.number, i.kind, (SELECT s.kind FROM dunning_steps s WHERE s.id = d.dunning_step_id) AS dunning_kind, d.status,
                   CASE WHEN d.status = 'delivered' THEN d.delivered_channel
                        WHEN d.status = 'pending' THEN d.channels[d.channel_index + 1] END AS channel,
                   (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts,
@@ -160,7 +162,7 @@ export async function listDeliveries(
     values: [q.status ?? null, q.merchantId ?? null, q.limit],
   });
   return rows.map((r) => ({
-    id: r.id, merchantId: r.merchant_id, invoiceNumber: r.number, kind: r.kind, status: r.status,
+    id: r.id, merchantId: r.merchant_id, invoiceNumber: r.number, kind: r.kind, dunningKind: r.dunning_kind, status: r.status,
     channel: r.channel, attempts: r.attempts, lastError: r.last_error, updatedAt: r.updated_at,
   }));
 }

@@ -21,6 +21,7 @@ import { runDunning } from '../../../src/app/dunning/run-dunning.ts';
 import { invoiceView } from '../../../src/app/invoicing/invoice-view.ts';
 import type { Consignment, EfakturaNetwork } from '../../../src/app/delivery/ports.ts';
 import { findInvoiceById } from '../../../src/store/invoices.ts';
+import { listDeliveries } from '../../../src/store/deliveries.ts';
 import { dunningMail } from '../../../src/domain/dunning/texts.ts';
 
 let t: Awaited<ReturnType<typeof openTestDb>>;
@@ -103,6 +104,8 @@ describe(`reminder documents and their delivery (${DB_LABEL})`, () => {
       kind: 'reminder', date: '2026-12-25', fee: '35.00', interest: '0.00', dueDate: '2027-01-08', total: '1285.00', deliveryStatus: 'delivered',
     }]);
     assert.equal(view.deliveryStatus, 'pending', "the invoice's own delivery is not the reminder's");
+    const listed = (await listDeliveries(t.db, { merchantId, limit: 10 })).map((d) => [d.invoiceNumber, d.kind, d.dunningKind, d.status]);
+    assert.deepEqual(listed, [[1, 'invoice', 'reminder', 'delivered']], 'the operator sees it as the reminder of invoice 1');
   });
 
   test('sent to the eFaktura network as a reminder with the step\'s amount, new due date and the same KID', async () => {
