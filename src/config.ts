@@ -53,6 +53,8 @@ export interface Config {
   callbackPerHostConcurrency: number;
   /** Hour (0–23, Europe/Oslo) at which scheduled invoice runs start (SPEC §6.2). */
   invoiceRunHour: number;
+  /** Hour (Europe/Oslo) at which the daily dunning run starts (SPEC §7). */
+  dunningRunHour: number;
   /** Permit `invoice-run --as-of` a date in the future (tests and demos). */
   allowFutureRuns: boolean;
   /** Orders invoiced per transaction: a block of numbers is taken at once (SPEC §6.3). */
@@ -121,7 +123,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_CALLBACK_CONCURRENCY', default: '64', description: 'callbacks in flight at once per worker' },
   { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host, over all workers' },
   { env: 'EFAKTURA_INVOICE_RUN_HOUR', default: '6', description: 'hour (0–23, Europe/Oslo) at which scheduled invoice runs (intervals 1 and 2) start' },
-  { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` a future date (1 = yes; tests and demos only)' },
+  { env: 'EFAKTURA_DUNNING_RUN_HOUR', default: '7', description: 'hour (0–23, Europe/Oslo) at which the daily dunning run (reminders, notices, collection) starts' },
+  { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` and `dunning-run --as-of` a future date (1 = yes; tests and demos only)' },
   { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
   { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
   { env: 'EFAKTURA_SIMULATOR', default: '', description: 'run the eFaktura simulator (network API, control API, netbank page) inside `efaktura serve` (unset: 1 on the embedded database, 0 with DATABASE_URL: its control API can mark invoices paid, and the bank connector would import its payments as real money)' },
@@ -132,7 +135,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_BANK_POLL_MINUTES', default: '1', description: 'minutes between two fetches of the bank files by the bank connector (and one at each worker start)' },
   { env: 'EFAKTURA_SMTP_URL', default: '', description: 'SMTP server of the `email` delivery channel, smtp://user:pass@host:587 or smtps://…; empty = the channel is skipped' },
   { env: 'EFAKTURA_MAIL_FROM', default: 'efaktura@localhost', description: 'From address of delivery e-mails (the merchant\'s invoice e-mail is the Reply-To)' },
-  { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml' },
+  { env: 'EFAKTURA_OUTBOX_DIR', default: './data/outbox', description: 'directory of the `file` delivery channel: <merchantId>/<number>.pdf and .xml (reminders: <number>-reminder.pdf, <number>-notice.pdf)' },
   { env: 'EFAKTURA_DELIVERY_RETRY_SCHEDULE', default: '30,120,600,1800', description: 'seconds before each retry of a transient delivery failure on one channel; after the last, the next channel' },
   { env: 'EFAKTURA_DELIVERY_TIMEOUT_MS', default: '10000', description: 'timeout of one call to the eFaktura network or the SMTP server' },
   { env: 'EFAKTURA_DOCUMENT_LINK_DAYS', default: '490', description: 'days a signed document link /d/{token} stays valid (490 ≈ the 16 months a bank shows an eFaktura)' },
@@ -237,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackConcurrency: int('EFAKTURA_CALLBACK_CONCURRENCY', 1, 10_000),
     callbackPerHostConcurrency: int('EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', 1, 10_000),
     invoiceRunHour: int('EFAKTURA_INVOICE_RUN_HOUR', 0, 23),
+    dunningRunHour: int('EFAKTURA_DUNNING_RUN_HOUR', 0, 23),
     allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
     invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
     renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),

@@ -26,6 +26,7 @@ import { registerInvoices } from './connect/invoices.ts';
 import { registerAdminCallbacks } from './admin/callbacks.ts';
 import { registerAdminMerchants } from './admin/merchants.ts';
 import { registerAdminInvoiceRuns } from './admin/invoice-runs.ts';
+import { registerAdminDunningRuns } from './admin/dunning-runs.ts';
 import { registerAdminDeliveries } from './admin/deliveries.ts';
 import { registerDocumentLinks } from './document-link.ts';
 import { registerAdminPayments } from './admin/payments.ts';
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAdminCallbacks(admin, ctx);
       registerAdminMerchants(admin, ctx);
       registerAdminInvoiceRuns(admin, ctx);
+      registerAdminDunningRuns(admin, ctx);
       registerAdminDeliveries(admin, ctx);
       registerAdminPayments(admin, ctx);
     },

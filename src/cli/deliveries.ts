@@ -69,7 +69,7 @@ function table(items: readonly DeliveryListItem[]): string {
   const rows = items.map((d) => [
     String(d.merchantId),
     String(d.invoiceNumber),
-    d.kind === 'invoice' ? 'invoice' : 'credit note',
+    d.dunningKind ?? (d.kind === 'invoice' ? 'invoice' : 'credit note'),
     d.status,
     d.channel ?? '-',
     String(d.attempts),

@@ -11,6 +11,7 @@ import { runCallbacksCommand } from './callbacks.ts';
 import { runDeliveriesCommand } from './deliveries.ts';
 import { UsageError } from './errors.ts';
 import { merchantCommand } from './merchants.ts';
+import { dunningRunCommand, inkassoCommand } from './dunning.ts';
 import { invoiceRunCommand } from './invoices.ts';
 import { paymentsCommand } from './payments.ts';
 import { ApiError } from '../app/errors.ts';
@@ -38,6 +39,8 @@ Usage:
   efaktura callbacks list [--order UUID] [--status pending|delivered|failed|gone|refused] [--limit N] [--json]
   efaktura callbacks redeliver EVENT_ID | --order UUID | --failed-since TIME [--json]
   efaktura invoice-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   every invoice run due up to that date, now
+  efaktura dunning-run [--as-of YYYY-MM-DD] [--merchant ID] [--json]   reminders, notices and collection due on that date
+  efaktura inkasso export [--merchant ID] [--json | --csv] [--out FILE]   the claims handed to collection, each once
   efaktura deliveries list [--status pending|delivered|undelivered] [--merchant ID] [--limit N] [--json]
   efaktura deliveries retry NUMBER [--merchant ID] | --all-undelivered [--json]   deliver undelivered documents again
   efaktura payments import FILE [--json]  import a bank file (OCR giro or camt.054), checked whole first
@@ -86,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
       return invoiceRunCommand(config, logger, rest);
     case 'payments':
       return paymentsCommand(config, logger, rest);
+    case 'dunning-run':
+      return dunningRunCommand(config, logger, rest);
+    case 'inkasso':
+      return inkassoCommand(config, logger, rest);
     case 'callbacks':
       return runCallbacksCommand((fn) => withDb(config, logger, fn), rest);
     case 'deliveries':

@@ -18,6 +18,7 @@ import { claimJobs, completeJob, failJob, JOBS_CHANNEL, secondsUntilNextJob, typ
 import { bankFetchKind, scheduleBankFetch } from './bank-connector.ts';
 import { callbackQueue } from './callbacks.ts';
 import { deliveryKind } from './delivery.ts';
+import { dunningRenderKind, dunningRunKind, dunningScheduleKind, scheduleDunningRuns } from './dunning.ts';
 import { housekeepingKind, scheduleHousekeeping } from './housekeeping.ts';
 import { immediateInvoicingQueue, invoiceRunKind, invoiceScheduleKind, renderKind, scheduleInvoiceRuns } from './invoicing.ts';
 import {
@@ -262,6 +263,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   runner.register(...invoiceScheduleKind(deps));
   if (deps.documents) runner.register(...renderKind(deps, deps.documents));
   if (deps.delivery) runner.register(...deliveryKind(deps, deps.delivery));
+  runner.register(...dunningScheduleKind(deps));
+  runner.register(...dunningRunKind(deps));
+  if (deps.documents?.dunningPdf) runner.register(...dunningRenderKind(deps, deps.documents.dunningPdf));
   runner.register(...housekeepingKind(deps));
   if (deps.bank) runner.register(...bankFetchKind(deps, deps.bank));
   await runner.start();
@@ -271,6 +275,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   // Runs missed while no worker was up are found by the first look, at once.
   void scheduleInvoiceRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule invoice runs'));
   if (deps.bank) void scheduleBankFetch(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule the bank connector'));
+  void scheduleDunningRuns(deps).catch((error) => deps.logger.warn({ err: error }, 'could not schedule dunning runs'));
   return { runner, wake: runner.wake, stop: runner.stop };
 }
 

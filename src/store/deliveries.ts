@@ -21,10 +21,12 @@ export interface DeliveryRow {
   step: number;
   delivered_channel: string | null;
   delivered_message_id: string | null;
+  /** Set when this delivers a dunning step's document (a reminder, a notice) rather than the invoice itself. */
+  dunning_step_id: number | null;
 }
 
 const COLUMNS = `id, invoice_id, merchant_id, status, channels, channel_index, channel_failures, round, step,
-  delivered_channel, delivered_message_id`;
+  delivered_channel, delivered_message_id, dunning_step_id`;
 /** The same columns of alias `d`, for queries that join. */
 const D_COLUMNS = COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ');
 
@@ -34,9 +36,22 @@ export async function insertDelivery(tx: Queryable, invoiceId: number): Promise<
     name: 'insert_delivery',
     text: `INSERT INTO deliveries (invoice_id, merchant_id, channels)
            SELECT i.id, i.merchant_id, m.delivery_channels FROM invoices i JOIN merchants m ON m.id = i.merchant_id WHERE i.id = $1
-           ON CONFLICT (invoice_id) DO NOTHING
+           ON CONFLICT (invoice_id) WHERE dunning_step_id IS NULL DO NOTHING
            RETURNING ${COLUMNS}`,
     values: [invoiceId],
+  });
+  return rows[0] ?? null;
+}
+
+/** Starts the delivery of a dunning step's document (migration 010); null when it already has one. */
+export async function insertStepDelivery(tx: Queryable, invoiceId: number, stepId: number): Promise<DeliveryRow | null> {
+  const rows = await tx.query<DeliveryRow>({
+    name: 'insert_step_delivery',
+    text: `INSERT INTO deliveries (invoice_id, merchant_id, channels, dunning_step_id)
+           SELECT i.id, i.merchant_id, m.delivery_channels, $2 FROM invoices i JOIN merchants m ON m.id = i.merchant_id WHERE i.id = $1
+           ON CONFLICT (dunning_step_id) WHERE dunning_step_id IS NOT NULL DO NOTHING
+           RETURNING ${COLUMNS}`,
+    values: [invoiceId, stepId],
   });
   return rows[0] ?? null;
 }
@@ -49,7 +64,7 @@ export async function findDelivery(db: Queryable, id: number): Promise<DeliveryR
 export async function findDeliveryOfInvoice(db: Queryable, invoiceId: number): Promise<DeliveryRow | null> {
   const rows = await db.query<DeliveryRow>({
     name: 'find_delivery_of_invoice',
-    text: `SELECT ${COLUMNS} FROM deliveries WHERE invoice_id = $1`,
+    text: `SELECT ${COLUMNS} FROM deliveries WHERE invoice_id = $1 AND dunning_step_id IS NULL`,
     values: [invoiceId],
   });
   return rows[0] ?? null;
@@ -115,6 +130,8 @@ export interface DeliveryListItem {
   merchantId: number;
   invoiceNumber: number;
   kind: 'invoice' | 'credit_note';
+  /** Set when the delivery carries a dunning step's document rather than the invoice (SPEC §7). */
+  dunningKind: 'reminder' | 'notice' | null;
   status: DeliveryStatus;
   channel: string | null;
   attempts: number;
@@ -128,11 +145,11 @@ export async function listDeliveries(
   q: { status?: DeliveryStatus; merchantId?: number; limit: number },
 ): Promise<DeliveryListItem[]> {
   const rows = await db.query<{
-    id: number; merchant_id: number; number: number; kind: 'invoice' | 'credit_note'; status: DeliveryStatus;
+    id: number; merchant_id: number; number: number; kind: 'invoice' | 'credit_note'; dunning_kind: 'reminder' | 'notice' | null; status: DeliveryStatus;
     channel: string | null; attempts: number; last_error: string | null; updated_at: Date;
   }>({
     name: 'list_deliveries',
-    text: `SELECT d.id, d.merchant_id, i.number, i.kind, d.status,
+    text: `SELECT d.id, d.merchant_id, i.number, i.kind, (SELECT s.kind FROM dunning_steps s WHERE s.id = d.dunning_step_id) AS dunning_kind, d.status,
                   CASE WHEN d.status = 'delivered' THEN d.delivered_channel
                        WHEN d.status = 'pending' THEN d.channels[d.channel_index + 1] END AS channel,
                   (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts,
@@ -145,7 +162,7 @@ export async function listDeliveries(
     values: [q.status ?? null, q.merchantId ?? null, q.limit],
   });
   return rows.map((r) => ({
-    id: r.id, merchantId: r.merchant_id, invoiceNumber: r.number, kind: r.kind, status: r.status,
+    id: r.id, merchantId: r.merchant_id, invoiceNumber: r.number, kind: r.kind, dunningKind: r.dunning_kind, status: r.status,
     channel: r.channel, attempts: r.attempts, lastError: r.last_error, updatedAt: r.updated_at,
   }));
 }

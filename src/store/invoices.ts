@@ -257,6 +257,8 @@ export interface InvoiceRow {
   } | null;
   /** Allocations of payments to this invoice, oldest first; a reversal's is negative (SPEC §7). */
   payments: Array<{ payment_id: number; kind: string; amount_ore: number; date: string; kid: string | null; bank_reference: string | null; state: string }>;
+  /** Its dunning steps, oldest first (SPEC §7); `delivery` is the step document's delivery status. */
+  reminders: Array<{ kind: string; date: string; fee_ore: number; interest_ore: number; due_date: string | null; total_ore: number; delivery: string | null }>;
 }
 
 const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_invoice_id, ci.number AS credits_invoice_number,
@@ -271,10 +273,14 @@ const INVOICE_VIEW = `SELECT i.id, i.merchant_id, i.number, i.kind, i.credits_in
                         'at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                         'outcome', a.outcome, 'error', a.error, 'messageId', a.message_id) ORDER BY a.id)
                FROM delivery_attempts a WHERE a.delivery_id = dv.id), '[]'))
-     FROM deliveries dv WHERE dv.invoice_id = i.id) AS delivery,
+     FROM deliveries dv WHERE dv.invoice_id = i.id AND dv.dunning_step_id IS NULL) AS delivery,
     coalesce((SELECT json_agg(json_build_object('payment_id', p.id, 'kind', p.kind, 'amount_ore', a.amount_ore,
                 'date', to_char(p.payment_date, 'YYYY-MM-DD'), 'kid', p.kid, 'bank_reference', p.bank_reference, 'state', p.state) ORDER BY a.id)
-              FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id), '[]') AS payments
+              FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id), '[]') AS payments,
+    coalesce((SELECT json_agg(json_build_object('kind', st.kind, 'date', to_char(st.step_date, 'YYYY-MM-DD'), 'fee_ore', st.fee_ore,
+                'interest_ore', st.interest_ore, 'due_date', to_char(st.due_date, 'YYYY-MM-DD'), 'total_ore', st.total_ore,
+                'delivery', (SELECT sd.status FROM deliveries sd WHERE sd.dunning_step_id = st.id)) ORDER BY st.id)
+              FROM dunning_steps st WHERE st.invoice_id = i.id), '[]') AS reminders
   FROM invoices i LEFT JOIN invoices ci ON ci.id = i.credits_invoice_id`;
 
 /** One of the merchant's documents by number and kind, or null (another merchant's is null too). */

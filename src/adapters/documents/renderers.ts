@@ -4,11 +4,13 @@
  */
 import type { DocumentRenderers } from '../../app/invoicing/render-documents.ts';
 import { buildEhf } from './ehf/build-ehf.ts';
+import { renderDunningPdf } from './pdf/render-dunning-pdf.ts';
 import { renderInvoicePdf } from './pdf/render-invoice-pdf.ts';
 
 export function createDocumentRenderers(): DocumentRenderers {
   return {
     pdf: (document) => renderInvoicePdf(document),
     ehf: (document) => Buffer.from(buildEhf(document), 'utf8'),
+    dunningPdf: (document) => renderDunningPdf(document),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The file channel's outbox (SPEC §6.5): a document's PDF and EHF at
- * `EFAKTURA_OUTBOX_DIR/<merchantId>/<number>.{pdf,xml}`, for the print/archive hand-off. Each file is
+ * `EFAKTURA_OUTBOX_DIR/<merchantId>/<number>.{pdf,xml}` (a reminder or notice: `<number>-reminder.pdf`,
+ * `<number>-notice.pdf`), for the print/archive hand-off. Each file is
  * written to a temporary name in the same directory and renamed into place, so a reader never sees half a
  * file and a repeated write (a retry after a crash) replaces the file with the same bytes.
  */
@@ -30,12 +31,12 @@ export function createFileOutbox(outboxDir: string): Outbox {
       try {
         await fs.mkdir(dir, { recursive: true });
         await writeAtomically(pdfPath, files.pdf);
-        await writeAtomically(ehfPath, files.ehf);
+        if (files.ehf !== undefined) await writeAtomically(ehfPath, files.ehf);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
         throw new Error(`cannot write to the outbox directory ${dir} (EFAKTURA_OUTBOX_DIR): ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
       }
-      return { pdfPath, ehfPath };
+      return { pdfPath, ehfPath: files.ehf !== undefined ? ehfPath : null };
     },
   };
 }

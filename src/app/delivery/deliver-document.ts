@@ -13,13 +13,15 @@ import { afterAttempt, firstServingChannel, type ChainState, type ChannelResult 
 import type { Logger } from '../../log.ts';
 import type { Db, Queryable } from '../../store/db/db.ts';
 import {
-  customerPersonalNumber, findDelivery, findDeliveryOfInvoice, insertAttempt, insertDelivery, saveDeliveryState,
+  customerPersonalNumber, findDelivery, findDeliveryOfInvoice, insertAttempt, insertDelivery, insertStepDelivery, saveDeliveryState,
   type DeliveryRow, type NewAttempt,
 } from '../../store/deliveries.ts';
 import { findInvoiceById, findInvoiceDocument, type InvoiceRow } from '../../store/invoices.ts';
 import { enqueueJob } from '../../store/jobs.ts';
 import { settlement } from '../invoicing/invoice-view.ts';
+import { findDunningDocument, findDunningStep } from '../../store/dunning.ts';
 import { tryChannel, type ReadyDocument } from './channels.ts';
+import { tryStepChannel, type ReadyStepDocument } from './dunning-channels.ts';
 import type { DocumentLinks } from './document-links.ts';
 import { NetworkRefusalError, type DeliveryChannels } from './ports.ts';
 
@@ -39,6 +41,12 @@ export async function queueDeliveryStep(tx: Queryable, deliveryId: number, step:
 /** Starts a document's delivery, in the transaction that stores its files (once per document). */
 export async function queueDelivery(tx: Queryable, invoiceId: number): Promise<void> {
   const delivery = await insertDelivery(tx, invoiceId);
+  if (delivery !== null) await queueDeliveryStep(tx, delivery.id, delivery.step);
+}
+
+/** Starts the delivery of a dunning step's document, in the transaction that stores its PDF (once per step). */
+export async function queueStepDelivery(tx: Queryable, invoiceId: number, stepId: number): Promise<void> {
+  const delivery = await insertStepDelivery(tx, invoiceId, stepId);
   if (delivery !== null) await queueDeliveryStep(tx, delivery.id, delivery.step);
 }
 
@@ -81,29 +89,34 @@ export async function runDeliveryStep(
   }
   const invoice = await findInvoiceById(db, delivery.invoice_id);
   if (invoice === null) throw new Error(`Document ${delivery.invoice_id} of delivery ${delivery.id} does not exist.`);
-  const [pdf, ehf, personalNumber] = await Promise.all([
-    findInvoiceDocument(db, invoice.id, 'pdf'),
-    findInvoiceDocument(db, invoice.id, 'ehf'),
-    customerPersonalNumber(db, invoice.customer_id),
-  ]);
-  if (pdf === null || ehf === null) throw new Error(`Document ${invoice.id} has no PDF/EHF yet; its delivery waits.`);
-
-  const doc: ReadyDocument = {
-    invoice,
-    pdf: pdf.content,
-    ehf: ehf.content,
-    personalNumber,
-    documentUrl: await deps.links.urlFor(invoice.id),
-    round: delivery.round,
-  };
-  // Before the credit note's own first attempt: cancel the invoice it cancels in the network.
-  const cancellation = invoice.kind === 'credit_note' && delivery.step === 0 ? await cancelInNetwork(deps, invoice) : null;
-
   const customer = { business: invoice.content.buyer.organisationNumber !== null };
   const index = firstServingChannel(delivery.channels, delivery.channel_index, customer);
   const state = index === delivery.channel_index ? stateOf(delivery) : { ...stateOf(delivery), channelIndex: index, channelFailures: 0 };
   const channel = delivery.channels[index] ?? 'none';
-  const result: ChannelResult = await tryChannel(channel, deps.channels, deps.mailFrom, doc);
+  let result: ChannelResult;
+  let cancellation: NewAttempt | null = null;
+  if (delivery.dunning_step_id !== null) {
+    result = await tryStepChannel(channel, deps.channels, deps.mailFrom, await readyStep(deps, delivery, invoice));
+  } else {
+    const [pdf, ehf, personalNumber] = await Promise.all([
+      findInvoiceDocument(db, invoice.id, 'pdf'),
+      findInvoiceDocument(db, invoice.id, 'ehf'),
+      customerPersonalNumber(db, invoice.customer_id),
+    ]);
+    if (pdf === null || ehf === null) throw new Error(`Document ${invoice.id} has no PDF/EHF yet; its delivery waits.`);
+
+    const doc: ReadyDocument = {
+      invoice,
+      pdf: pdf.content,
+      ehf: ehf.content,
+      personalNumber,
+      documentUrl: await deps.links.urlFor(invoice.id),
+      round: delivery.round,
+    };
+    // Before the credit note's own first attempt: cancel the invoice it cancels in the network.
+    cancellation = invoice.kind === 'credit_note' && delivery.step === 0 ? await cancelInNetwork(deps, invoice) : null;
+    result = await tryChannel(channel, deps.channels, deps.mailFrom, doc);
+  }
   const now = deps.clock.now();
   const next = afterAttempt(state, result, deps.retrySchedule);
   await db.transaction(async (tx) => {
@@ -130,6 +143,24 @@ export async function runDeliveryStep(
   else if (result.outcome === 'unreachable') deps.logger.info({ ...log, reason: result.error }, 'channel cannot reach the customer; next channel');
   else deps.logger.warn({ ...log, error: result.error, retryInSeconds: next.runInSeconds }, 'delivery attempt failed');
   if (next.state.status === 'undelivered') deps.logger.warn(log, 'document undelivered: every channel failed (efaktura deliveries retry)');
+}
+
+/**
+ * A dunning step's document ready for its channels: its own PDF, its signed /d/ link (what the bank shows
+ * for the eFaktura reminder), and the step's amount and due date.
+ */
+async function readyStep(deps: DeliveryDeps, delivery: DeliveryRow, invoice: InvoiceRow): Promise<ReadyStepDocument> {
+  const stepId = delivery.dunning_step_id!;
+  const [step, pdf, personalNumber] = await Promise.all([
+    findDunningStep(deps.db, stepId),
+    findDunningDocument(deps.db, stepId),
+    customerPersonalNumber(deps.db, invoice.customer_id),
+  ]);
+  if (step === null || pdf === null) throw new Error(`Dunning step ${stepId} has no PDF yet; its delivery waits.`);
+  return {
+    stepId, invoiceId: invoice.id, merchantId: invoice.merchant_id, document: step.content, pdf, personalNumber,
+    documentUrl: await deps.links.urlForStep(stepId), round: delivery.round,
+  };
 }
 
 /**

@@ -99,9 +99,12 @@ export interface Mailer {
 // ---------------------------------------------------------------------------------------------------
 // The file outbox.
 
-/** Writes a document's files where the print/archive hand-off picks them up; throws when it cannot. */
+/**
+ * Writes a document's files where the print/archive hand-off picks them up; throws when it cannot. The name
+ * is the document number, or `<number>-reminder` / `<number>-notice` for a dunning step, which has no EHF.
+ */
 export interface Outbox {
-  write(merchantId: number, documentNumber: number, files: { pdf: Buffer; ehf: Buffer }): Promise<{ pdfPath: string; ehfPath: string }>;
+  write(merchantId: number, name: number | string, files: { pdf: Buffer; ehf?: Buffer }): Promise<{ pdfPath: string; ehfPath: string | null }>;
 }
 
 // ---------------------------------------------------------------------------------------------------

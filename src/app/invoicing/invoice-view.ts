@@ -86,8 +86,11 @@ export function invoiceView(row: InvoiceRow): Record<string, unknown> {
     creditNotes: row.credit_note_numbers,
     documents: documentsView(row, '/api/v1/connect/invoices'),
     ...deliveryView(row),
-    // Reminders arrive with dunning (SPEC §7).
-    reminders: [],
+    // Its dunning steps (SPEC §7): reminder, notice, collection, with what each claimed.
+    reminders: row.reminders.map((r) => ({
+      kind: r.kind, date: r.date, fee: formatOre(r.fee_ore), interest: formatOre(r.interest_ore), dueDate: r.due_date,
+      total: formatOre(r.total_ore), deliveryStatus: r.delivery ?? (r.kind === 'collection' ? null : 'pending'),
+    })),
     payments: row.payments.map(paymentLineView),
   };
 }

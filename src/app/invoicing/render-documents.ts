@@ -4,6 +4,7 @@
  * transaction that issues the document and done after that commit; delivery waits for the files.
  */
 import type { IssuedDocument } from '../../domain/invoicing/issued.ts';
+import type { DunningPdfRenderer } from '../dunning/render-dunning-document.ts';
 import type { Db, Queryable } from '../../store/db/db.ts';
 import { findInvoiceById, storeInvoiceDocument } from '../../store/invoices.ts';
 import { enqueueJob } from '../../store/jobs.ts';
@@ -15,6 +16,8 @@ export const RENDER_JOB = 'render-documents';
 export interface DocumentRenderers {
   pdf(document: IssuedDocument): Buffer | Promise<Buffer>;
   ehf(document: IssuedDocument): Buffer | Promise<Buffer>;
+  /** A reminder's or debt-collection notice's PDF (SPEC §7); without it no dunning documents are rendered. */
+  dunningPdf?: DunningPdfRenderer;
 }
 
 /** Queues the render of a document just issued, in the issuing transaction (once per document). */

@@ -37,3 +37,12 @@ export function verifyDocumentLink(key: Buffer, token: string, now: Date): numbe
   if (expires * 1000 <= now.getTime()) return null;
   return Number.isSafeInteger(documentId) ? documentId : null;
 }
+
+/**
+ * The key of a dunning step's document links (a reminder's or notice's PDF): derived from the document
+ * link key, so a step's token never opens the invoice of the same id, nor the reverse. Its tokens are
+ * written `s<token>` on the same `/d/` route.
+ */
+export function dunningStepLinkKey(documentKey: Buffer): Buffer {
+  return createHmac('sha256', documentKey).update('dunning step').digest();
+}

@@ -9,7 +9,7 @@ import { sellerOrganisationLine } from './header.ts';
 
 const PAGE_NUMBER_WIDTH = 80;
 
-export function drawFooters(doc: PDFKit.PDFDocument, document: InvoiceDocument, texts: DocumentTexts): void {
+export function drawFooters(doc: PDFKit.PDFDocument, document: Pick<InvoiceDocument, 'seller'>, texts: DocumentTexts): void {
   const { seller } = document;
   const parts = [
     seller.legalName,

@@ -8,7 +8,7 @@ import { ADDRESS_WINDOW, FONT_SIZE, GRAY, INFO_COLUMN, LEFT, TOP } from './geome
 import { formatAccountNumber, formatOrganisationNumber } from './party-format.ts';
 
 /** The seller's org number line: "Org.nr. 123 456 785 MVA" (bokføringsforskriften §5-1-1 nr. 2). */
-export function sellerOrganisationLine(document: InvoiceDocument, texts: DocumentTexts): string {
+export function sellerOrganisationLine(document: Pick<InvoiceDocument, 'seller'>, texts: DocumentTexts): string {
   const { seller } = document;
   const mva = seller.vatRegistered ? ' MVA' : '';
   return `${texts.organisationNumber} ${formatOrganisationNumber(seller.organisationNumber)}${mva}`;
@@ -21,7 +21,8 @@ function addressLines(address: { street: string; zip: string; city: string; coun
   return lines;
 }
 
-function drawSeller(doc: PDFKit.PDFDocument, document: InvoiceDocument, texts: DocumentTexts): void {
+/** The seller's name and details, top left (also on reminders). */
+export function drawSeller(doc: PDFKit.PDFDocument, document: Pick<InvoiceDocument, 'seller'>, texts: DocumentTexts): void {
   const { seller } = document;
   doc.font('bold').fontSize(FONT_SIZE.sellerName).fillColor('black');
   doc.text(seller.legalName, LEFT, TOP, { width: INFO_COLUMN.x - LEFT - 20 });
@@ -32,7 +33,8 @@ function drawSeller(doc: PDFKit.PDFDocument, document: InvoiceDocument, texts: D
   doc.text(lines.join('\n'), { width: INFO_COLUMN.x - LEFT - 20 });
 }
 
-function drawBuyer(doc: PDFKit.PDFDocument, document: InvoiceDocument, texts: DocumentTexts): void {
+/** The buyer's address in the envelope window (also on reminders). */
+export function drawBuyer(doc: PDFKit.PDFDocument, document: Pick<InvoiceDocument, 'buyer'>, texts: DocumentTexts): void {
   const { buyer } = document;
   doc.font('bold').fontSize(10).fillColor('black');
   doc.text(buyer.name, ADDRESS_WINDOW.x, ADDRESS_WINDOW.y, { width: ADDRESS_WINDOW.width });
