@@ -184,14 +184,16 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
 
 /**
  * Two imports at once that pay the same invoices in a different order can deadlock; PostgreSQL then rolls
- * one batch back, whole, and it is simply stored again.
+ * one batch back, whole, and it is simply stored again — after a random pause that grows with each try, so
+ * two imports that keep meeting in the same order fall out of step instead of deadlocking again at once.
  */
-async function retryDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+async function retryDeadlock<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
     }
   }
 }
