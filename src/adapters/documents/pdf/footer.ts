@@ -11,14 +11,13 @@ const PAGE_NUMBER_WIDTH = 80;
 
 export function drawFooters(doc: PDFKit.PDFDocument, document: Pick<InvoiceDocument, 'seller'>, texts: DocumentTexts): void {
   const { seller } = document;
-  const parts = [
-    seller.legalName,
-    `${seller.address.street}, ${seller.address.zip} ${seller.address.city}`,
-    sellerOrganisationLine(document, texts),
-  ];
+  const place = `${seller.address.zip} ${seller.address.city}`.trim();
+  const address = [seller.address.street.trim(), place].filter((part) => part !== '').join(', ');
+  const parts = [seller.legalName, address, sellerOrganisationLine(document, texts)];
   if (seller.inForetaksregisteret) parts.push('Foretaksregisteret');
   parts.push(seller.email);
-  const sellerLine = parts.join('  ·  ');
+  // A part the merchant has not set (no e-mail, no address yet) is left out, not shown as an empty "·  ,  ·".
+  const sellerLine = parts.filter((part) => part.trim() !== '').join('  ·  ');
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(range.start + i);

@@ -13,6 +13,7 @@ import { drawFooters } from './footer.ts';
 import { ADDRESS_WINDOW, CONTENT_WIDTH, FONT_SIZE, GRAY, INFO_COLUMN, LEFT, PAGE, RIGHT, RULE_GRAY, SHADE, TOP } from './geometry.ts';
 import { drawBuyer, drawSeller } from './header.ts';
 import { formatAccountNumber } from './party-format.ts';
+import { drawPaymentFields } from './totals.ts';
 
 export function dunningTitle(document: DunningDocument, texts: DunningTexts = dunningTextsFor(document.language)): string {
   return document.kind === 'notice' ? texts.noticeTitle : texts.reminderTitle;
@@ -125,12 +126,7 @@ export function renderDunningPdf(document: DunningDocument): Promise<Buffer> {
     [texts.newDueDate, newDue],
     [texts.totalToPay, f.formatMoney(document.totalOre)],
   ];
-  const width = (CONTENT_WIDTH - 20) / fields.length;
-  fields.forEach(([label, value], i) => {
-    const x = LEFT + 10 + i * width;
-    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GRAY).text(label, x, y + 26, { width: width - 6 });
-    doc.font('bold').fontSize(11).fillColor('black').text(value, x, y + 37, { width: width - 6 });
-  });
+  drawPaymentFields(doc, y + 26, fields);
 
   drawFooters(doc, document, f);
   doc.end();

@@ -53,6 +53,19 @@ function drawBoxField(doc: PDFKit.PDFDocument, x: number, y: number, width: numb
   doc.font('bold').fontSize(11).fillColor('black').text(value, x, y + 11, { width });
 }
 
+/**
+ * The payment box's four fields in a row: account number, KID, due date, amount. The KID is the longest value
+ * (up to 25 digits) and must never wrap (a customer types it): it gets the widest field.
+ */
+export function drawPaymentFields(doc: PDFKit.PDFDocument, y: number, fields: readonly [string, string][]): void {
+  const widths = [0.22, 0.34, 0.18, 0.26].map((share) => share * (CONTENT_WIDTH - 20));
+  let x = LEFT + 10;
+  fields.forEach(([label, value], i) => {
+    drawBoxField(doc, x, y, widths[i]! - 6, label, value);
+    x += widths[i]!;
+  });
+}
+
 function drawPaymentBox(doc: PDFKit.PDFDocument, flow: PageFlow, document: InvoiceDocument, texts: DocumentTexts): void {
   const height = 62;
   flow.reserve(height + 10);
@@ -66,13 +79,7 @@ function drawPaymentBox(doc: PDFKit.PDFDocument, flow: PageFlow, document: Invoi
       [texts.dueDate, document.dueDate ? texts.formatDate(document.dueDate) : ''],
       [texts.totalToPay, texts.formatMoney(document.totalOre)],
     ];
-    // The KID is the longest value (up to 25 digits): give it the widest field.
-    const widths = [0.22, 0.34, 0.18, 0.26].map((share) => share * (CONTENT_WIDTH - 20));
-    let x = LEFT + 10;
-    fields.forEach(([label, value], i) => {
-      drawBoxField(doc, x, y + 26, widths[i]! - 6, label, value);
-      x += widths[i]!;
-    });
+    drawPaymentFields(doc, y + 26, fields);
   } else {
     doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black');
     const credits = document.creditsInvoiceNumber === null ? '' : `${texts.creditsInvoice} ${document.creditsInvoiceNumber}. `;
