@@ -4,6 +4,8 @@
  * with one message that names every bad variable.
  */
 
+import { LATE_INTEREST_RATES, parseLateInterestRates, type LateInterestRate } from './domain/dunning/rates.ts';
+
 export interface Config {
   /** TCP port of the HTTP server. */
   port: number;
@@ -55,6 +57,8 @@ export interface Config {
   invoiceRunHour: number;
   /** Hour (Europe/Oslo) at which the daily dunning run starts (SPEC §7). */
   dunningRunHour: number;
+  /** The forsinkelsesrente table: the built-in sourced rows and the operator's later half years. */
+  lateInterestRates: readonly LateInterestRate[];
   /** Permit `invoice-run --as-of` a date in the future (tests and demos). */
   allowFutureRuns: boolean;
   /** Orders invoiced per transaction: a block of numbers is taken at once (SPEC §6.3). */
@@ -124,6 +128,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', default: '8', description: 'callbacks in flight at once per host, over all workers' },
   { env: 'EFAKTURA_INVOICE_RUN_HOUR', default: '6', description: 'hour (0–23, Europe/Oslo) at which scheduled invoice runs (intervals 1 and 2) start' },
   { env: 'EFAKTURA_DUNNING_RUN_HOUR', default: '7', description: 'hour (0–23, Europe/Oslo) at which the daily dunning run (reminders, notices, collection) starts' },
+  { env: 'EFAKTURA_LATE_INTEREST_RATES', default: '', description: 'late-payment interest (forsinkelsesrente) for half years after the built-in table (which ends 2026-06-30): FROM=PERCENT pairs, e.g. 2026-07-01=11.75 (FROM a 1 January or 1 July); days without a rate earn no interest' },
   { env: 'EFAKTURA_ALLOW_FUTURE_RUNS', default: '0', description: 'allow `invoice-run --as-of` and `dunning-run --as-of` a future date (1 = yes; tests and demos only)' },
   { env: 'EFAKTURA_INVOICE_BATCH_SIZE', default: '100', description: 'orders invoiced per transaction (one block of invoice numbers)' },
   { env: 'EFAKTURA_RENDER_CONCURRENCY', default: '2', description: 'invoice documents (PDF + EHF) rendered at once per worker' },
@@ -241,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackPerHostConcurrency: int('EFAKTURA_CALLBACK_PER_HOST_CONCURRENCY', 1, 10_000),
     invoiceRunHour: int('EFAKTURA_INVOICE_RUN_HOUR', 0, 23),
     dunningRunHour: int('EFAKTURA_DUNNING_RUN_HOUR', 0, 23),
+    lateInterestRates: lateInterestRates(get('EFAKTURA_LATE_INTEREST_RATES'), problems),
     allowFutureRuns: bool('EFAKTURA_ALLOW_FUTURE_RUNS'),
     invoiceBatchSize: int('EFAKTURA_INVOICE_BATCH_SIZE', 1, 10_000),
     renderConcurrency: int('EFAKTURA_RENDER_CONCURRENCY', 1, 64),
@@ -265,6 +271,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return config;
+}
+
+/** EFAKTURA_LATE_INTEREST_RATES: the built-in table extended by the operator's half years (rates.ts). */
+function lateInterestRates(raw: string, problems: string[]): readonly LateInterestRate[] {
+  try {
+    return parseLateInterestRates(raw);
+  } catch (error) {
+    problems.push(`EFAKTURA_LATE_INTEREST_RATES: ${(error as Error).message}`);
+    return LATE_INTEREST_RATES;
+  }
 }
 
 /**

@@ -86,3 +86,12 @@ test('EFAKTURA_IMPORT_BODY_LIMIT: 100 MB by default, a whole number of bytes fro
     assert.throws(() => loadConfig({ EFAKTURA_IMPORT_BODY_LIMIT: bad }), /EFAKTURA_IMPORT_BODY_LIMIT must be a whole number/);
   }
 });
+
+test('EFAKTURA_LATE_INTEREST_RATES extends the built-in forsinkelsesrente table by whole half years', () => {
+  const builtIn = loadConfig({}).lateInterestRates;
+  assert.equal(builtIn.at(-1)!.to, '2026-06-30');
+  const extended = loadConfig({ EFAKTURA_LATE_INTEREST_RATES: '2026-07-01=11.75' }).lateInterestRates;
+  assert.deepEqual(extended.at(-1), { from: '2026-07-01', to: '2026-12-31', basisPoints: 1175, source: 'operator setting EFAKTURA_LATE_INTEREST_RATES (2026-07-01=11.75)' });
+  assert.throws(() => loadConfig({ EFAKTURA_LATE_INTEREST_RATES: '2026-06-01=11' }), /EFAKTURA_LATE_INTEREST_RATES: "2026-06-01=11" is not FROM=PERCENT/);
+  assert.throws(() => loadConfig({ EFAKTURA_LATE_INTEREST_RATES: '2026-01-01=11' }), /the half year from 2026-01-01 already has a rate/);
+});

@@ -33,7 +33,7 @@ export async function dunningRunCommand(config: Config, logger: Logger, args: st
   const date = checkRunDate(values['as-of'] as string | undefined, systemClock, config.allowFutureRuns);
   if (!date.ok) throw new UsageError(`--as-of: ${date.problem}\n${DUNNING_RUN_USAGE}`);
   const summary = await withDb(config, logger, (db) =>
-    runDunning(db, { asOf: date.asOf, ...(merchantId !== undefined ? { merchantId } : {}), actor: 'cli dunning-run' }));
+    runDunning(db, { asOf: date.asOf, ...(merchantId !== undefined ? { merchantId } : {}), actor: 'cli dunning-run', lateInterestRates: config.lateInterestRates }));
   print(!!values.json, summary,
     `Dunning run for ${summary.asOf}: ${summary.reminders} reminders, ${summary.notices} debt-collection notices, ${summary.collections} claims to collection (INKASSO).`);
   return 0;

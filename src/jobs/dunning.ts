@@ -41,7 +41,7 @@ export function dunningScheduleKind(deps: WorkerDeps): [string, JobHandler, JobK
 export function dunningRunKind(deps: WorkerDeps): [string, JobHandler, JobKindOptions] {
   const handler: JobHandler = async ({ job, complete }) => {
     const { asOf } = job.payload as { asOf: string };
-    const summary = await runDunning(deps.db, { asOf, actor: 'dunning-run' });
+    const summary = await runDunning(deps.db, { asOf, actor: 'dunning-run', lateInterestRates: deps.config.lateInterestRates });
     await deps.db.transaction((tx) => complete(tx));
     deps.logger.info(summary, 'dunning run finished');
   };

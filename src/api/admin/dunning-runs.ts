@@ -28,6 +28,7 @@ export function registerAdminDunningRuns(admin: FastifyInstance, ctx: RouteConte
         asOf,
         ...(merchantId !== undefined ? { merchantId } : {}),
         actor: 'admin dunning-run',
+        lateInterestRates: ctx.config.lateInterestRates,
       });
       if (summary.reminders + summary.notices + summary.collections > 0) ctx.wakeWorker?.();
       return success(200, 'dunningRunDone', summary);

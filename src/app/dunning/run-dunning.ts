@@ -8,6 +8,7 @@
  * and the admin API.
  */
 import { buildDunningDocument, type DunningInvoiceFacts } from '../../domain/dunning/document.ts';
+import { LATE_INTEREST_RATES, type LateInterestRate } from '../../domain/dunning/rates.ts';
 import { nextDunningStep, statusAfterStep, type DunningKind, type DunningStepSoFar } from '../../domain/dunning/schedule.ts';
 import type { CalendarDate, Language } from '../../domain/invoicing/types.ts';
 import { decideCollection, decideReminder, isOrderStatus } from '../../domain/orders/lifecycle.ts';
@@ -34,14 +35,14 @@ export const stepSoFar = (row: DunningStepRow): DunningStepSoFar => ({ kind: row
 /** Runs dunning for `asOf` over every merchant (or one). Safe to run any number of times, on any number of workers. */
 export async function runDunning(
   db: Db,
-  opts: { asOf: CalendarDate; merchantId?: number; actor: string },
+  opts: { asOf: CalendarDate; merchantId?: number; actor: string; lateInterestRates?: readonly LateInterestRate[] },
 ): Promise<DunningRunSummary> {
   const summary: DunningRunSummary = { asOf: opts.asOf, reminders: 0, notices: 0, collections: 0 };
   let afterId = 0;
   for (;;) {
     const ids = await invoicesToDun(db, { asOf: opts.asOf, merchantId: opts.merchantId ?? null, afterId, limit: PAGE });
     for (const id of ids) {
-      const kind = await db.transaction((tx) => dunInvoice(tx, id, opts.asOf, opts.actor));
+      const kind = await db.transaction((tx) => dunInvoice(tx, id, opts.asOf, opts.actor, opts.lateInterestRates));
       if (kind === 'reminder') summary.reminders += 1;
       else if (kind === 'notice') summary.notices += 1;
       else if (kind === 'collection') summary.collections += 1;
@@ -52,7 +53,13 @@ export async function runDunning(
 }
 
 /** Takes the invoice's next step if one is due on `asOf`; returns its kind, or null when nothing was due. */
-export async function dunInvoice(tx: Queryable, invoiceId: number, asOf: CalendarDate, actor: string): Promise<DunningKind | null> {
+export async function dunInvoice(
+  tx: Queryable,
+  invoiceId: number,
+  asOf: CalendarDate,
+  actor: string,
+  rates: readonly LateInterestRate[] = LATE_INTEREST_RATES,
+): Promise<DunningKind | null> {
   // Orders first, then the invoice: the lock order of payments, cancels and refunds, so none deadlock.
   const locked = await lockInvoiceForPayment(tx, invoiceId);
   const invoice = await dunningInvoice(tx, invoiceId);
@@ -61,6 +68,7 @@ export async function dunInvoice(tx: Queryable, invoiceId: number, asOf: Calenda
   const step = nextDunningStep(
     { invoiceDueDate: invoice.due_date, outstandingOre, merchantFeeOre: invoice.reminder_fee_ore, steps: steps.map(stepSoFar) },
     asOf,
+    rates,
   );
   if (step === null) return null;
 

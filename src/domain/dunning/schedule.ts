@@ -22,7 +22,7 @@ import { latestOnTimePaymentDate } from '../invoicing/due-date.ts';
 import type { CalendarDate } from '../invoicing/types.ts';
 import { addDays } from '../time/oslo.ts';
 import { lateInterestOre } from './interest.ts';
-import { reminderFeeCapOre } from './rates.ts';
+import { LATE_INTEREST_RATES, reminderFeeCapOre, type LateInterestRate } from './rates.ts';
 
 export const DUNNING_KINDS = ['reminder', 'notice', 'collection'] as const;
 export type DunningKind = (typeof DUNNING_KINDS)[number];
@@ -80,7 +80,11 @@ export function firstLateDay(invoiceDueDate: CalendarDate): CalendarDate {
 }
 
 /** The step due on `asOf`, or null: nothing owed, the chain is complete, or the next step's day has not come. */
-export function nextDunningStep(s: DunningSituation, asOf: CalendarDate): DunningStep | null {
+export function nextDunningStep(
+  s: DunningSituation,
+  asOf: CalendarDate,
+  rates: readonly LateInterestRate[] = LATE_INTEREST_RATES,
+): DunningStep | null {
   if (!Number.isSafeInteger(s.outstandingOre) || s.outstandingOre <= 0) return null;
   const last = s.steps.at(-1);
   const kind: DunningKind | null = last === undefined ? 'reminder' : last.kind === 'reminder' ? 'notice' : last.kind === 'notice' ? 'collection' : null;
@@ -93,7 +97,7 @@ export function nextDunningStep(s: DunningSituation, asOf: CalendarDate): Dunnin
   const feesOre = feesSoFar.reduce((sum, step) => sum + step.feeOre, 0);
   const feeAllowed = kind !== 'collection' && feesSoFar.length < MAX_FEES;
   const feeOre = feeAllowed ? Math.max(0, Math.min(s.merchantFeeOre, reminderFeeCapOre(s.invoiceDueDate))) : 0;
-  const interestOre = lateInterestOre(s.outstandingOre, firstLateDay(s.invoiceDueDate), asOf);
+  const interestOre = lateInterestOre(s.outstandingOre, firstLateDay(s.invoiceDueDate), asOf, rates);
   return {
     kind,
     date: asOf,

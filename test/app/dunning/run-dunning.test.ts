@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { DB_LABEL, openTestDb } from '../../helpers/harness.ts';
 import { invoiceAll, setSettings, storeOrder } from '../../helpers/invoicing.ts';
 import { runDunning } from '../../../src/app/dunning/run-dunning.ts';
+import { parseLateInterestRates } from '../../../src/domain/dunning/rates.ts';
 import { callbacksOf, importText, invoiceOf, merchantWithAccount, ocr, orderStatus, pay } from '../payments/payment-helpers.ts';
 import type { Db } from '../../../src/store/db/db.ts';
 
@@ -133,6 +134,25 @@ describe(`dunning run (${DB_LABEL})`, () => {
     assert.equal(reminder!.interest_ore, 479);
     assert.equal(reminder!.total_ore, 100_000 + 3500 + 479);
     assert.equal(reminder!.due_date, '2025-02-10');
+  });
+
+  test('days after the built-in rate table earn interest only at a rate the operator adds (EFAKTURA_LATE_INTEREST_RATES)', async () => {
+    // 1000.00 NOK invoiced 1 Dec 2026, due Fri 11 Dec, late from Sat 12 Dec; reminder on 25 Dec: 14 late days.
+    const plain = await merchantWithAccount(t.db);
+    await storeOrder(t.db, plain.merchantId, { fee: false, maturity: 10, lines: [['Kurs', '1', '1000.00', '0', '0']] });
+    await invoiceAll(t.db, plain.merchantId, { invoiceDate: '2026-12-01' });
+    assert.deepEqual(counts(await run(plain.merchantId, '2026-12-25')), [1, 0, 0]);
+    assert.equal((await steps(t.db, (await invoiceOf(t.db, plain.merchantId, 1)).id))[0]!.interest_ore, 0, 'no sourced rate for 2026 H2: no interest');
+
+    const rated = await merchantWithAccount(t.db);
+    await storeOrder(t.db, rated.merchantId, { fee: false, maturity: 10, lines: [['Kurs', '1', '1000.00', '0', '0']] });
+    await invoiceAll(t.db, rated.merchantId, { invoiceDate: '2026-12-01' });
+    const lateInterestRates = parseLateInterestRates('2026-07-01=11.75');
+    await runDunning(t.db, { asOf: '2026-12-25', merchantId: rated.merchantId, actor: 'test', lateInterestRates });
+    // 100 000 øre × 0.1175 × 14 / 365 = 450.68… → 451 øre.
+    const [reminder] = await steps(t.db, (await invoiceOf(t.db, rated.merchantId, 1)).id);
+    assert.equal(reminder!.interest_ore, 451);
+    assert.equal(reminder!.total_ore, 100_000 + 3500 + 451);
   });
 
   test('a run that missed weeks takes one step, never two at once', async () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { daysLate, lateInterestOre } from '../../../src/domain/dunning/interest.ts';
-import { LATE_INTEREST_RATES } from '../../../src/domain/dunning/rates.ts';
+import { LATE_INTEREST_RATES, parseLateInterestRates } from '../../../src/domain/dunning/rates.ts';
 import { addDays } from '../../../src/domain/time/oslo.ts';
 
 describe('late-payment interest (forsinkelsesrente)', () => {
@@ -17,8 +17,35 @@ describe('late-payment interest (forsinkelsesrente)', () => {
     assert.equal(lateInterestOre(10_000_000, '2022-12-31', '2023-01-01'), 5479);
   });
   test('days without a sourced rate earn nothing (under-claiming rather than guessing)', () => {
-    assert.equal(lateInterestOre(100_000, '2025-07-01', '2026-12-31'), 0);
-    assert.equal(lateInterestOre(100_000, '2025-06-30', '2025-07-31'), lateInterestOre(100_000, '2025-06-30', '2025-06-30'));
+    assert.equal(lateInterestOre(100_000, '2026-07-01', '2027-12-31'), 0);
+    assert.equal(lateInterestOre(100_000, '2026-06-30', '2026-07-31'), lateInterestOre(100_000, '2026-06-30', '2026-06-30'));
+  });
+  test('the table has no gap from 2020 to its end, and its rates are those published (spot checks)', () => {
+    for (let i = 1; i < LATE_INTEREST_RATES.length; i++) {
+      assert.equal(LATE_INTEREST_RATES[i]!.from, addDays(LATE_INTEREST_RATES[i - 1]!.to, 1));
+    }
+    const rateOn = (day: string) => LATE_INTEREST_RATES.find((r) => r.from <= day && day <= r.to)?.basisPoints;
+    assert.equal(rateOn('2020-01-01'), 950);
+    assert.equal(rateOn('2023-09-15'), 1175);
+    assert.equal(rateOn('2025-07-01'), 1225);
+    assert.equal(rateOn('2026-06-30'), 1200);
+    assert.equal(rateOn('2026-07-01'), undefined);
+  });
+  test('1000 kr for the 184 days of 2025 H2 at 12.25 %: 61.753… → 61.75', () => {
+    assert.equal(lateInterestOre(100_000, '2025-07-01', '2025-12-31'), 6175);
+  });
+  test('the operator extends the table by half years (EFAKTURA_LATE_INTEREST_RATES)', () => {
+    const rates = parseLateInterestRates('2026-07-01=11.75, 2027-01-01=11.5');
+    assert.deepEqual(rates.slice(-2).map((r) => [r.from, r.to, r.basisPoints]), [['2026-07-01', '2026-12-31', 1175], ['2027-01-01', '2027-06-30', 1150]]);
+    assert.match(rates.at(-1)!.source, /EFAKTURA_LATE_INTEREST_RATES/);
+    // 1000 kr for July 2026 at 11.75 %: 1000 × 0.1175 × 31/365 = 9.979… → 9.98
+    assert.equal(lateInterestOre(100_000, '2026-07-01', '2026-07-31', rates), 998);
+    assert.deepEqual(parseLateInterestRates(''), [...LATE_INTEREST_RATES]);
+  });
+  test('operator rows that are not whole half years, or that change a sourced one, are refused', () => {
+    for (const bad of ['2026-08-01=11', '2026-07-01', '2026-07-01=abc', '2026-07-01=11.755', '2025-07-01=13', '2026-07-01=11,2026-07-01=12']) {
+      assert.throws(() => parseLateInterestRates(bad), RangeError, bad);
+    }
   });
   test('not late yet, or nothing owed: 0', () => {
     assert.equal(lateInterestOre(100_000, '2025-02-01', '2025-01-31'), 0);
