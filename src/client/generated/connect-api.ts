@@ -2155,7 +2155,9 @@ export interface paths {
                             /** @example invoicesRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: unknown[];
+                            data: Record<string, unknown>[];
+                            /** @description Pass as `after` to get the next page; null on the last page. */
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -2453,7 +2455,9 @@ export interface paths {
                             /** @example credit notesRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: unknown[];
+                            data: Record<string, unknown>[];
+                            /** @description Pass as `after` to get the next page; null on the last page. */
+                            next_cursor: string | null;
                         };
                     };
                 };
