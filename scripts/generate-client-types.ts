@@ -90,12 +90,17 @@ function requireSuccessProperties(document: OpenAPI3): OpenAPI3 {
   return { ...document, paths: paths as OpenAPI3['paths'] };
 }
 
-/** The generated file's text, exactly as it is committed. */
-export async function generateClientTypes(): Promise<string> {
+/** The generated file's text for a document. */
+export async function clientTypesFor(document: OpenAPI3): Promise<string> {
   // emptyObjectsUnknown: a body documented only as `{ type: 'object' }` (order details, one invoice) is
   // `Record<string, unknown>`, not openapi-typescript's default `Record<string, never>`.
-  const ast = await openapiTS(await connectOpenApiDocument(), { alphabetize: false, exportType: false, emptyObjectsUnknown: true });
+  const ast = await openapiTS(document, { alphabetize: false, exportType: false, emptyObjectsUnknown: true, silent: true });
   return HEADER + astToString(ast);
+}
+
+/** The generated file's text, exactly as it is committed. */
+export async function generateClientTypes(): Promise<string> {
+  return clientTypesFor(await connectOpenApiDocument());
 }
 
 if (import.meta.main) {
