@@ -92,6 +92,12 @@ describe('SDK retries against a scripted loopback server', () => {
     assert.match(created.idempotencyKey, /^[0-9a-f-]{36}$/);
   });
 
+  test('a document download is retried while the server answers 409 documentNotReadyYet', async () => {
+    script = [errorStep(409, 'documentNotReadyYet', { 'retry-after': '0' }), { status: 200, body: '<Invoice/>' }];
+    assert.equal(new TextDecoder().decode(await client().invoices.ehf(42)), '<Invoice/>');
+    assert.deepEqual(seen.map((s) => s.url), ['/api/v1/connect/invoices/42/ehf', '/api/v1/connect/invoices/42/ehf']);
+  });
+
   test('create sends the caller\'s Idempotency-Key when given one', async () => {
     script = [CREATED];
     const created = await client().orders.create({} as never, { idempotencyKey: 'order-4711' });
