@@ -188,7 +188,7 @@ export class EfakturaClient {
 
   /**
    * `new EfakturaClient({ baseUrl: 'https://efaktura.example.com', token })` — the token is a merchant API
-   * token (`efaktura token create`); `retry`, `timeoutMs` and `fetch` are optional.
+   * token (`efaktura token create --merchant ID`); `retry`, `timeoutMs` and `fetch` are optional.
    */
   constructor(options: EfakturaClientOptions) {
     const transport = new Transport(options);
