@@ -67,6 +67,13 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/(simulator/|cli/|server\\.ts$)' },
       to: { path: '^src/simulator/' },
     },
+    {
+      name: 'client-stands-alone',
+      comment: 'The merchant SDK (src/client, shipped as efaktura/client) runs in merchants\' code, browsers included: it imports only itself and src/verify.ts, never the server.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: ['^src/client/', '^src/verify\\.ts$'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

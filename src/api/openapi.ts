@@ -21,6 +21,18 @@ export function envelopeSchema(data: Record<string, unknown>, message: string): 
   };
 }
 
+/** A paged list's envelope: it also carries a top-level `next_cursor`. */
+export function withNextCursor(envelope: Record<string, unknown>): Record<string, unknown> {
+  const properties = envelope.properties as Record<string, unknown>;
+  return {
+    ...envelope,
+    properties: {
+      ...properties,
+      next_cursor: { type: ['string', 'null'], description: 'Pass as `after` to get the next page; null on the last page.' },
+    },
+  };
+}
+
 export function errorSchema(code: ErrorCode): Record<string, unknown> {
   const entry = catalogueEntry(code);
   if (entry.shape === 'data') {

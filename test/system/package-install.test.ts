@@ -1,6 +1,7 @@
 /**
  * The packed package works where it is installed: under node_modules, where Node refuses to strip
- * TypeScript, the main export, `efaktura/verify` and the `efaktura` command all run from dist/.
+ * TypeScript, the main export, `efaktura/verify`, the SDK `efaktura/client` (with its types) and the
+ * `efaktura` command all run from dist/.
  * The tarball is made by `npm pack` (its prepack build included) in a copy of the package, so the
  * checkout's dist/ is not rebuilt under other tests, and unpacked into a scratch project whose other
  * dependencies link to ours, so no registry is needed.
@@ -17,7 +18,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-test('the packed tarball installed under node_modules imports as efaktura and efaktura/verify, and its command runs', { timeout: 180_000 }, async () => {
+test('the packed tarball installed under node_modules imports as efaktura, efaktura/verify and efaktura/client (typed), and its command runs', { timeout: 180_000 }, async () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'efk-pkg-'));
   try {
     const source = path.join(scratch, 'source');
@@ -48,6 +49,24 @@ test('the packed tarball installed under node_modules imports as efaktura and ef
     assert.deepEqual(result.exports, ['loadConfig', 'migrate', 'openDatabase', 'startServer', 'verifyCallback']);
     assert.equal(result.verify, 'function');
     assert.ok(result.applied.includes('001_initial.sql'), 'the SQL migrations are packed beside the built code');
+
+    // The SDK as a merchant's TypeScript project uses it: imported and type-checked against the packed .d.ts.
+    fs.writeFileSync(
+      path.join(scratch, 'shop.ts'),
+      `import { EfakturaClient, EfakturaApiError, verifyCallback, type OrderStatus } from 'efaktura/client';
+      const client = new EfakturaClient({ baseUrl: 'http://127.0.0.1:9', token: 't', retry: { maxAttempts: 1 } });
+      const status: Promise<OrderStatus> = client.orders.status('ODR1234567890');
+      const failed = await status.then(() => null, (e: unknown) => e);
+      // @ts-expect-error: an unknown method is a type error
+      client.orders.delete;
+      console.log(JSON.stringify({ error: failed instanceof EfakturaApiError ? failed.code : String(failed), verify: typeof verifyCallback }));
+      `,
+    );
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', 'shop.ts'], { cwd: scratch });
+    const client = await run(process.execPath, ['--disable-warning=ExperimentalWarning', 'shop.ts'], { cwd: scratch });
+    assert.deepEqual(JSON.parse(client.stdout), { error: 'networkError', verify: 'function' });
+    assert.ok(fs.existsSync(path.join(modules, 'efaktura', 'dist', 'client', 'browser.js')), 'the browser entry is packed');
 
     const bin = path.join(modules, 'efaktura', 'bin', 'efaktura.js');
     const migrated = await run(process.execPath, [bin, 'migrate'], { cwd: scratch, env: { ...process.env, DATABASE_URL: '', EFAKTURA_DATA_DIR: path.join(scratch, 'data') } });

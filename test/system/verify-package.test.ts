@@ -1,7 +1,7 @@
 /**
- * The merchant-side verifier as merchants import it: `efaktura/verify`, plain JavaScript built from
- * src/verify.ts. The file is rebuilt first (dist/ is not committed), so the test can never pass against a
- * stale build; the source is checked with the same cases.
+ * The merchant-side verifier as merchants import it: `efaktura/verify`, and re-exported by the SDK,
+ * `efaktura/client`; plain JavaScript built from src/verify.ts. The file is rebuilt first (dist/ is not
+ * committed), so the test can never pass against a stale build; the source is checked with the same cases.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,10 +13,12 @@ import * as source from '../../src/verify.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let built: typeof source;
+let builtClient: typeof source;
 
 before(async () => {
   execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', `${ROOT}scripts/build-dist.ts`], { cwd: ROOT });
   built = (await import('efaktura/verify')) as typeof source;
+  builtClient = await import('efaktura/client');
 });
 
 const SECRET = 'secret';
@@ -27,7 +29,7 @@ const signed = (overrides: Partial<CallbackParameters> = {}): string =>
     SECRET,
   );
 
-for (const [label, verifier] of [['built efaktura/verify', () => built], ['src/verify.ts', () => source]] as const) {
+for (const [label, verifier] of [['built efaktura/verify', () => built], ['built efaktura/client', () => builtClient], ['src/verify.ts', () => source]] as const) {
   test(`${label} accepts a signed callback and rejects a tampered one`, () => {
     const { verifyCallback } = verifier();
     const url = signed();

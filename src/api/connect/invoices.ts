@@ -9,7 +9,7 @@ import { success } from '../envelope.ts';
 import { ApiError } from '../../app/errors.ts';
 import { creditNoteView, invoiceView, settlement, type InvoiceStatus } from '../../app/invoicing/invoice-view.ts';
 import { findInvoice, findInvoiceDocument, listInvoices, type InvoiceRow } from '../../store/invoices.ts';
-import { envelopeSchema, errorSchema } from '../openapi.ts';
+import { envelopeSchema, errorSchema, withNextCursor } from '../openapi.ts';
 import { validationError } from '../../app/errors.ts';
 
 const MAX_LIST = 100;
@@ -56,7 +56,7 @@ export function registerInvoices(api: FastifyInstance, ctx: RouteContext): void 
               limit: { type: 'string', pattern: '^[0-9]+$' },
             },
           },
-          response: { 200: envelopeSchema({ type: 'array' }, `${name}sRetrievedSuccessfully`), 417: errorSchema('payloadValidationErrors') },
+          response: { 200: withNextCursor(envelopeSchema({ type: 'array', items: { type: 'object' } }, `${name}sRetrievedSuccessfully`)), 417: errorSchema('payloadValidationErrors') },
         },
       },
       async (request) => {

@@ -12,7 +12,7 @@ import { success } from '../envelope.ts';
 import { throwIfFailed } from '../validation/assert-valid.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.ts';
 import { CURSOR_CHARS, cursorCipherKey, decodeCursor, encodeCursor } from '../order-cursor.ts';
-import { envelopeSchema, errorSchema } from '../openapi.ts';
+import { envelopeSchema, errorSchema, withNextCursor } from '../openapi.ts';
 import { custom, gte, inList, integer, maxValue, readPath, string, toInteger, toJsonSchema, validateRules } from '../validation/rules.ts';
 import type { RulesTable } from '../validation/rules.ts';
 import { ORDER_STATUSES } from '../../domain/orders/lifecycle.ts';
@@ -44,18 +44,6 @@ const statusListQueryRules: RulesTable = {
     description: 'The `next_cursor` of the previous page (extension).',
   },
 };
-
-/** The envelope plus this endpoint's top-level `next_cursor`. */
-function withNextCursor(envelope: Record<string, unknown>): Record<string, unknown> {
-  const properties = envelope.properties as Record<string, unknown>;
-  return {
-    ...envelope,
-    properties: {
-      ...properties,
-      next_cursor: { type: ['string', 'null'], description: 'Pass as `after` to get the next page; null on the last page.' },
-    },
-  };
-}
 
 export function registerOrderStatusList(api: FastifyInstance, ctx: RouteContext): void {
   const cursorKey = cursorCipherKey(ctx.cursorSecret);
