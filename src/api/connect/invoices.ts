@@ -11,6 +11,7 @@ import { creditNoteView, invoiceView, settlement, type InvoiceStatus } from '../
 import { findInvoice, findInvoiceDocument, listInvoices, type InvoiceRow } from '../../store/invoices.ts';
 import { envelopeSchema, errorSchema, withNextCursor } from '../openapi.ts';
 import { validationError } from '../../app/errors.ts';
+import { CREDIT_NOTE_SCHEMA, documentedOnly, INVOICE_SCHEMA } from './read-schemas.ts';
 
 const MAX_LIST = 100;
 const NUMBER = /^[1-9]\d{0,14}$/;
@@ -24,13 +25,13 @@ const numberParams = {
 
 type Kind = 'invoice' | 'credit_note';
 
-const KINDS: ReadonlyArray<{ kind: Kind; path: string; name: string; view: (row: InvoiceRow) => Record<string, unknown> }> = [
-  { kind: 'invoice', path: '/invoices', name: 'invoice', view: invoiceView },
-  { kind: 'credit_note', path: '/credit-notes', name: 'credit note', view: creditNoteView },
+const KINDS: ReadonlyArray<{ kind: Kind; path: string; name: string; view: (row: InvoiceRow) => Record<string, unknown>; schema: Record<string, unknown> }> = [
+  { kind: 'invoice', path: '/invoices', name: 'invoice', view: invoiceView, schema: INVOICE_SCHEMA },
+  { kind: 'credit_note', path: '/credit-notes', name: 'credit note', view: creditNoteView, schema: CREDIT_NOTE_SCHEMA },
 ];
 
 export function registerInvoices(api: FastifyInstance, ctx: RouteContext): void {
-  for (const { kind, path, name, view } of KINDS) {
+  for (const { kind, path, name, view, schema } of KINDS) {
     const find = async (merchantId: number, raw: string): Promise<InvoiceRow> => {
       const row = NUMBER.test(raw) ? await findInvoice(ctx.db, merchantId, kind, Number(raw)) : null;
       if (row === null) throw new ApiError('invoiceNotFound', { errors: [`There is no ${name} number ${raw}.`] });
@@ -56,8 +57,9 @@ export function registerInvoices(api: FastifyInstance, ctx: RouteContext): void 
               limit: { type: 'string', pattern: '^[0-9]+$' },
             },
           },
-          response: { 200: withNextCursor(envelopeSchema({ type: 'array', items: { type: 'object' } }, `${name}sRetrievedSuccessfully`)), 417: errorSchema('payloadValidationErrors') },
+          response: { 200: withNextCursor(envelopeSchema({ type: 'array', items: schema }, `${name}sRetrievedSuccessfully`)), 417: errorSchema('payloadValidationErrors') },
         },
+        serializerCompiler: documentedOnly,
       },
       async (request) => {
         const q = request.query;
@@ -94,8 +96,9 @@ export function registerInvoices(api: FastifyInstance, ctx: RouteContext): void 
           tags: ['invoices'],
           security: [{ bearerAuth: [] }],
           params: numberParams,
-          response: { 200: envelopeSchema({ type: 'object' }, `${kind === 'invoice' ? 'invoice' : 'creditNote'}RetrievedSuccessfully`), 404: errorSchema('invoiceNotFound') },
+          response: { 200: envelopeSchema(schema, `${kind === 'invoice' ? 'invoice' : 'creditNote'}RetrievedSuccessfully`), 404: errorSchema('invoiceNotFound') },
         },
+        serializerCompiler: documentedOnly,
       },
       async (request) => {
         const row = await find(request.merchant!.id, request.params.number);

@@ -11,6 +11,7 @@ import { formatOre } from '../../domain/money/money.ts';
 import { findOrderEvents, findOrderLines, type OrderRow } from '../../store/orders.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import { callbackHistory } from '../../store/callback-outbox.ts';
+import { documentedOnly, ORDER_DETAILS_SCHEMA } from './read-schemas.ts';
 
 /** Amounts in the status body are JSON numbers, as documented (`orderAmount: 40`). */
 const oreToNumber = (ore: number): number => Number(formatOre(ore));
@@ -62,8 +63,9 @@ export function registerOrderReads(api: FastifyInstance, ctx: RouteContext): voi
         tags: ['orders'],
         security: [{ bearerAuth: [] }],
         params: orderUuidParams,
-        response: { 200: envelopeSchema({ type: 'object' }, 'orderRetrievedSuccessfully'), 404: errorSchema('orderNotFound') },
+        response: { 200: envelopeSchema(ORDER_DETAILS_SCHEMA, 'orderRetrievedSuccessfully'), 404: errorSchema('orderNotFound') },
       },
+      serializerCompiler: documentedOnly,
     },
     async (request) => {
       const order = await findMerchantOrder(ctx.db, request.merchant!.id, request.params.uuid);

@@ -1521,7 +1521,104 @@ export interface paths {
                             /** @example orderRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: Record<string, unknown>;
+                            data: {
+                                /** @enum {string} */
+                                type: "private" | "corporate";
+                                orderUuid: string;
+                                /** @description digits; null until the order is invoiced */
+                                invoiceNumber: string | null;
+                                kid: string | null;
+                                status: string;
+                                orderDate: string;
+                                /** Format: date */
+                                dueDate: string | null;
+                                invoiceInterval: number;
+                                invoiceMaturity: number;
+                                invoiceFeeApplicable: boolean;
+                                separateInvoices: boolean;
+                                referenceNo: string | null;
+                                customerReference: string | null;
+                                callbackUrl: string | null;
+                                cancellationNote: string | null;
+                                productList: {
+                                    /** @description what a refund's `productId` may name */
+                                    id: number;
+                                    name: string;
+                                    productId: string | null;
+                                    quantity: string;
+                                    /** @example 499.00 */
+                                    rate: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 25 */
+                                    tax: string;
+                                    /** @example 499.00 */
+                                    amount: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                    /** @example 499.00 */
+                                    refunded: string;
+                                }[];
+                                orderSummary: {
+                                    /** @example 499.00 */
+                                    subTotal: string;
+                                    /** @example 499.00 */
+                                    tax: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 499.00 */
+                                    grandTotal: string;
+                                };
+                                /** @example 499.00 */
+                                amountPaid: string;
+                                /** @example 499.00 */
+                                amountRefunded: string;
+                                /** @description The customer as sent with the order (its snapshot), with `type`, `uuid` and `organizationId` (null for a private customer). */
+                                customerDetails: {
+                                    /** @enum {string} */
+                                    type: "private" | "corporate";
+                                    uuid: string;
+                                    organizationId: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Unix seconds */
+                                createdAt: number;
+                                events: {
+                                    /** @description null for the order's creation */
+                                    from: string | null;
+                                    to: string;
+                                    reason: string | null;
+                                    actor: string | null;
+                                    /** Format: date-time */
+                                    at: string;
+                                }[];
+                                callbacks: {
+                                    eventId: string;
+                                    /** @description the order status the callback reports */
+                                    status: string;
+                                    /** @enum {string} */
+                                    state: "pending" | "delivered" | "failed" | "gone" | "refused";
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    nextAttemptAt: string | null;
+                                    lastError: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    attemptLog: {
+                                        /** Format: date-time */
+                                        attemptedAt: string;
+                                        url: string;
+                                        /** @description null when no answer came (refused, timeout) */
+                                        httpStatus: number | null;
+                                        latencyMs: number | null;
+                                        outcome: string;
+                                        error: string | null;
+                                    }[];
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2155,7 +2252,126 @@ export interface paths {
                             /** @example invoicesRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: Record<string, unknown>[];
+                            data: {
+                                number: number;
+                                kid: string | null;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                invoiceDate: string;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                deliveryDate: string;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                dueDate: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "credited";
+                                language: string;
+                                customerUuid: string;
+                                orders: string[];
+                                lines: {
+                                    /** @description null for the invoice fee line */
+                                    orderUuid: string | null;
+                                    /** @enum {string} */
+                                    kind: "product" | "fee";
+                                    description: string;
+                                    productId: string | null;
+                                    quantity: string;
+                                    /** @example 499.00 */
+                                    unitPrice: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 25 */
+                                    vatRate: string;
+                                    /** @example 499.00 */
+                                    amount: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                }[];
+                                vat: {
+                                    /** @example 25 */
+                                    rate: string;
+                                    /** @example 499.00 */
+                                    net: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                    /** @example 499.00 */
+                                    gross: string;
+                                }[];
+                                /** @example 499.00 */
+                                fee: string;
+                                /** @example 499.00 */
+                                total: string;
+                                /** @example 499.00 */
+                                credited: string;
+                                /** @example 499.00 */
+                                paid: string;
+                                /** @example 499.00 */
+                                outstanding: string;
+                                /** @example 499.00 */
+                                surplus: string;
+                                creditNotes: number[];
+                                documents: {
+                                    /** @description path of the PDF; null until rendered */
+                                    pdf: string | null;
+                                    /** @description path of the EHF; null until rendered */
+                                    ehf: string | null;
+                                };
+                                /** @enum {string} */
+                                deliveryStatus: "pending" | "delivered" | "undelivered";
+                                /** @description the channel that delivered it */
+                                deliveredBy: string | null;
+                                deliveries: {
+                                    channel: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    outcome: string;
+                                    error: string | null;
+                                    messageId: string | null;
+                                }[];
+                                reminders: {
+                                    /** @enum {string} */
+                                    kind: "reminder" | "notice" | "collection";
+                                    /**
+                                     * Format: date
+                                     * @example 2026-12-11
+                                     */
+                                    date: string;
+                                    /** @example 499.00 */
+                                    fee: string;
+                                    /** @example 499.00 */
+                                    interest: string;
+                                    /** Format: date */
+                                    dueDate: string | null;
+                                    /** @example 499.00 */
+                                    total: string;
+                                    deliveryStatus: string | null;
+                                }[];
+                                payments: {
+                                    paymentId: number;
+                                    /** @enum {string} */
+                                    kind: "payment" | "reversal";
+                                    /**
+                                     * Format: date
+                                     * @example 2026-12-11
+                                     */
+                                    date: string;
+                                    /**
+                                     * @description negative for a reversal
+                                     * @example 499.00
+                                     */
+                                    amount: string;
+                                    kid: string | null;
+                                    bankReference: string | null;
+                                    reversed: boolean;
+                                }[];
+                            }[];
                             /** @description Pass as `after` to get the next page; null on the last page. */
                             next_cursor: string | null;
                         };
@@ -2227,7 +2443,126 @@ export interface paths {
                             /** @example invoiceRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: Record<string, unknown>;
+                            data: {
+                                number: number;
+                                kid: string | null;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                invoiceDate: string;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                deliveryDate: string;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                dueDate: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "credited";
+                                language: string;
+                                customerUuid: string;
+                                orders: string[];
+                                lines: {
+                                    /** @description null for the invoice fee line */
+                                    orderUuid: string | null;
+                                    /** @enum {string} */
+                                    kind: "product" | "fee";
+                                    description: string;
+                                    productId: string | null;
+                                    quantity: string;
+                                    /** @example 499.00 */
+                                    unitPrice: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 25 */
+                                    vatRate: string;
+                                    /** @example 499.00 */
+                                    amount: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                }[];
+                                vat: {
+                                    /** @example 25 */
+                                    rate: string;
+                                    /** @example 499.00 */
+                                    net: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                    /** @example 499.00 */
+                                    gross: string;
+                                }[];
+                                /** @example 499.00 */
+                                fee: string;
+                                /** @example 499.00 */
+                                total: string;
+                                /** @example 499.00 */
+                                credited: string;
+                                /** @example 499.00 */
+                                paid: string;
+                                /** @example 499.00 */
+                                outstanding: string;
+                                /** @example 499.00 */
+                                surplus: string;
+                                creditNotes: number[];
+                                documents: {
+                                    /** @description path of the PDF; null until rendered */
+                                    pdf: string | null;
+                                    /** @description path of the EHF; null until rendered */
+                                    ehf: string | null;
+                                };
+                                /** @enum {string} */
+                                deliveryStatus: "pending" | "delivered" | "undelivered";
+                                /** @description the channel that delivered it */
+                                deliveredBy: string | null;
+                                deliveries: {
+                                    channel: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    outcome: string;
+                                    error: string | null;
+                                    messageId: string | null;
+                                }[];
+                                reminders: {
+                                    /** @enum {string} */
+                                    kind: "reminder" | "notice" | "collection";
+                                    /**
+                                     * Format: date
+                                     * @example 2026-12-11
+                                     */
+                                    date: string;
+                                    /** @example 499.00 */
+                                    fee: string;
+                                    /** @example 499.00 */
+                                    interest: string;
+                                    /** Format: date */
+                                    dueDate: string | null;
+                                    /** @example 499.00 */
+                                    total: string;
+                                    deliveryStatus: string | null;
+                                }[];
+                                payments: {
+                                    paymentId: number;
+                                    /** @enum {string} */
+                                    kind: "payment" | "reversal";
+                                    /**
+                                     * Format: date
+                                     * @example 2026-12-11
+                                     */
+                                    date: string;
+                                    /**
+                                     * @description negative for a reversal
+                                     * @example 499.00
+                                     */
+                                    amount: string;
+                                    kid: string | null;
+                                    bankReference: string | null;
+                                    reversed: boolean;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -2455,7 +2790,68 @@ export interface paths {
                             /** @example credit notesRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: Record<string, unknown>[];
+                            data: {
+                                number: number;
+                                creditsInvoice: number;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                issueDate: string;
+                                language: string;
+                                customerUuid: string;
+                                orders: string[];
+                                note: string | null;
+                                lines: {
+                                    /** @description null for the invoice fee line */
+                                    orderUuid: string | null;
+                                    /** @enum {string} */
+                                    kind: "product" | "fee";
+                                    description: string;
+                                    productId: string | null;
+                                    quantity: string;
+                                    /** @example 499.00 */
+                                    unitPrice: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 25 */
+                                    vatRate: string;
+                                    /** @example 499.00 */
+                                    amount: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                }[];
+                                vat: {
+                                    /** @example 25 */
+                                    rate: string;
+                                    /** @example 499.00 */
+                                    net: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                    /** @example 499.00 */
+                                    gross: string;
+                                }[];
+                                /** @example 499.00 */
+                                total: string;
+                                documents: {
+                                    /** @description path of the PDF; null until rendered */
+                                    pdf: string | null;
+                                    /** @description path of the EHF; null until rendered */
+                                    ehf: string | null;
+                                };
+                                /** @enum {string} */
+                                deliveryStatus: "pending" | "delivered" | "undelivered";
+                                /** @description the channel that delivered it */
+                                deliveredBy: string | null;
+                                deliveries: {
+                                    channel: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    outcome: string;
+                                    error: string | null;
+                                    messageId: string | null;
+                                }[];
+                            }[];
                             /** @description Pass as `after` to get the next page; null on the last page. */
                             next_cursor: string | null;
                         };
@@ -2527,7 +2923,68 @@ export interface paths {
                             /** @example creditNoteRetrievedSuccessfully */
                             message: string;
                             is_data: boolean;
-                            data: Record<string, unknown>;
+                            data: {
+                                number: number;
+                                creditsInvoice: number;
+                                /**
+                                 * Format: date
+                                 * @example 2026-12-11
+                                 */
+                                issueDate: string;
+                                language: string;
+                                customerUuid: string;
+                                orders: string[];
+                                note: string | null;
+                                lines: {
+                                    /** @description null for the invoice fee line */
+                                    orderUuid: string | null;
+                                    /** @enum {string} */
+                                    kind: "product" | "fee";
+                                    description: string;
+                                    productId: string | null;
+                                    quantity: string;
+                                    /** @example 499.00 */
+                                    unitPrice: string;
+                                    /** @example 499.00 */
+                                    discount: string;
+                                    /** @example 25 */
+                                    vatRate: string;
+                                    /** @example 499.00 */
+                                    amount: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                }[];
+                                vat: {
+                                    /** @example 25 */
+                                    rate: string;
+                                    /** @example 499.00 */
+                                    net: string;
+                                    /** @example 499.00 */
+                                    vat: string;
+                                    /** @example 499.00 */
+                                    gross: string;
+                                }[];
+                                /** @example 499.00 */
+                                total: string;
+                                documents: {
+                                    /** @description path of the PDF; null until rendered */
+                                    pdf: string | null;
+                                    /** @description path of the EHF; null until rendered */
+                                    ehf: string | null;
+                                };
+                                /** @enum {string} */
+                                deliveryStatus: "pending" | "delivered" | "undelivered";
+                                /** @description the channel that delivered it */
+                                deliveredBy: string | null;
+                                deliveries: {
+                                    channel: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    outcome: string;
+                                    error: string | null;
+                                    messageId: string | null;
+                                }[];
+                            };
                         };
                     };
                 };
