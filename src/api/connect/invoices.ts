@@ -11,7 +11,7 @@ import { creditNoteView, invoiceView, settlement, type InvoiceStatus } from '../
 import { findInvoice, findInvoiceDocument, listInvoices, type InvoiceRow } from '../../store/invoices.ts';
 import { envelopeSchema, errorSchema, withNextCursor } from '../openapi.ts';
 import { validationError } from '../../app/errors.ts';
-import { CREDIT_NOTE_SCHEMA, documentedOnly, INVOICE_SCHEMA } from './read-schemas.ts';
+import { CREDIT_NOTE_SCHEMA, documentedOnly, INVOICE_SCHEMA } from '../read-schemas.ts';
 
 const MAX_LIST = 100;
 const NUMBER = /^[1-9]\d{0,14}$/;

@@ -11,7 +11,7 @@ import { formatOre } from '../../domain/money/money.ts';
 import { findOrderEvents, findOrderLines, type OrderRow } from '../../store/orders.ts';
 import { envelopeSchema, errorSchema } from '../openapi.ts';
 import { callbackHistory } from '../../store/callback-outbox.ts';
-import { documentedOnly, ORDER_DETAILS_SCHEMA } from './read-schemas.ts';
+import { documentedOnly, ORDER_DETAILS_SCHEMA } from '../read-schemas.ts';
 
 /** Amounts in the status body are JSON numbers, as documented (`orderAmount: 40`). */
 const oreToNumber = (ore: number): number => Number(formatOre(ore));
