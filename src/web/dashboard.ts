@@ -105,8 +105,12 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
         const viewer = request.viewer!;
         const chosen = idParam(request.body?.merchant);
         if (viewer.session.operator) await chooseSessionMerchant(deps.db, viewer.sessionId, chosen);
-        // Back to the page, but without an `m=` that would override the new choice.
-        const back = safeBack(request.body?.back).replace(/([?&])m=\d+&?/, '$1').replace(/[?&]$/, '');
+        // Back to the page — a detail page's list, since the order or document may not be the new merchant's —
+        // without an `m=` that would override the new choice.
+        const back = safeBack(request.body?.back)
+          .replace(/^\/app\/(orders|invoices|credit-notes)\/[^?#]+/, '/app/$1')
+          .replace(/([?&])m=\d+&?/, '$1')
+          .replace(/[?&]$/, '');
         return reply.redirect(back, 303);
       });
 

@@ -10,7 +10,7 @@ import { settlement } from '../app/invoicing/invoice-view.ts';
 import { allLines } from '../domain/documents/invoice-document.ts';
 import { listDocuments } from '../store/dashboard.ts';
 import { findInvoice, findInvoiceDocument, type InvoiceRow } from '../store/invoices.ts';
-import { formatCalendarDate, formatMoney } from './format.ts';
+import { formatCalendarDate, formatInstant, formatMoney } from './format.ts';
 import { html } from './html.ts';
 import { actionForm, badge, table } from './layout.ts';
 import { documentHref } from './links.ts';
@@ -103,7 +103,7 @@ export function registerInvoices(scope: FastifyInstance, web: Web): void {
         (v) => html`<tr><td class="num">${v.rate} %</td><td class="num">${formatMoney(v.netOre, lang)}</td><td class="num">${formatMoney(v.vatOre, lang)}</td><td class="num">${formatMoney(v.grossOre, lang)}</td></tr>`,
       );
       const attemptRows = (row.delivery?.attempts ?? []).map(
-        (a) => html`<tr><td>${a.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}</td><td>${a.channel}</td><td>${badge(a.outcome)}</td><td>${a.error ?? ''}</td></tr>`,
+        (a) => html`<tr><td>${formatInstant(new Date(a.at), lang)}</td><td>${a.channel}</td><td>${badge(a.outcome)}</td><td>${a.error ?? ''}</td></tr>`,
       );
       const reminderRows = row.reminders.map(
         (r) => html`<tr><td>${r.kind}</td><td>${formatCalendarDate(r.date, lang)}</td><td class="num">${formatMoney(r.fee_ore, lang)}</td><td class="num">${formatMoney(r.interest_ore, lang)}</td><td>${formatCalendarDate(r.due_date, lang)}</td><td class="num">${formatMoney(r.total_ore, lang)}</td><td>${r.delivery !== null ? badge(r.delivery) : '—'}</td></tr>`,

@@ -99,7 +99,7 @@ export function registerOrders(scope: FastifyInstance, web: Web): void {
     const callbackRows = callbacks.map(
       (c) => html`<tr>
         <td>${formatInstant(c.createdAt, lang)}</td><td>${c.status}</td><td>${badge(c.state)}</td><td class="num">${c.attempts}</td>
-        <td>${c.attemptLog.length > 0 ? html`<ol class="attempts">${c.attemptLog.map((a) => html`<li>${formatInstant(a.attemptedAt, lang)} · ${a.outcome}${a.httpStatus !== null ? html` · HTTP ${a.httpStatus}` : null} · ${a.latencyMs} ms${a.error ? html` · <span class="muted">${a.error}</span>` : null}</li>`)}</ol>` : '—'}</td>
+        <td>${c.attemptLog.length > 0 ? html`<ol class="attempts">${c.attemptLog.map((a) => html`<li>${formatInstant(a.attemptedAt, lang)} · ${a.outcome}${a.httpStatus !== null ? html` · HTTP ${a.httpStatus}` : null} · ${a.latencyMs} ms${errorText(a.error, a.httpStatus)}</li>`)}</ol>` : '—'}</td>
         <td>${c.state !== 'pending' ? actionForm(viewer, redeliverAction, t.redeliver, { eventId: c.eventId }) : null}</td>
       </tr>`,
     );
@@ -108,7 +108,7 @@ export function registerOrders(scope: FastifyInstance, web: Web): void {
       : request.query.done === 'demo' ? { kind: 'ok' as const, text: t.demoOrderSent } : null;
     const body = html`<h1>${t.orderTitle} <span class="mono">${order.uuid}</span></h1>
       ${facts}
-      <section aria-labelledby="timeline"><h2 id="timeline">${t.timeline}</h2>${timeline(t, lang, order, events, invoice, callbacks, m)}</section>
+      <section aria-labelledby="timeline"><h2 id="timeline">${t.timeline}</h2>${timeline(t, lang, events, invoice, callbacks, m)}</section>
       <section aria-labelledby="callbacks"><h2 id="callbacks">${t.callbacks}</h2>
         ${table(null, [t.created, t.status, t.state, t.attempts, t.details, ''], callbackRows, t.noCallbacks, [3])}
         ${callbacks.some((c) => c.state !== 'pending') ? actionForm(viewer, redeliverAction, t.redeliverAll) : null}
@@ -146,7 +146,6 @@ interface Entry {
 function timeline(
   t: Dictionary,
   lang: Language,
-  order: OrderRow,
   events: Awaited<ReturnType<typeof findOrderEvents>>,
   invoice: InvoiceRow | null,
   callbacks: Awaited<ReturnType<typeof callbackHistory>>,
@@ -171,10 +170,15 @@ function timeline(
   }
   for (const c of callbacks) {
     for (const a of c.attemptLog) {
-      entries.push({ at: a.attemptedAt, what: t.eventCallback, detail: html`${c.status} · ${a.outcome}${a.httpStatus !== null ? html` · HTTP ${a.httpStatus}` : null}${a.error ? html` · <span class="muted">${a.error}</span>` : null}` });
+      entries.push({ at: a.attemptedAt, what: t.eventCallback, detail: html`${c.status} · ${a.outcome}${a.httpStatus !== null ? html` · HTTP ${a.httpStatus}` : null}${errorText(a.error, a.httpStatus)}` });
     }
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());
-  void order;
   return html`<ol class="timeline">${entries.map((e) => html`<li><time datetime="${e.at.toISOString()}">${formatInstant(e.at, lang)}</time> <strong>${e.what}</strong> ${e.detail}</li>`)}</ol>`;
+}
+
+/** A callback attempt's error, unless it only repeats the HTTP status shown beside it. */
+function errorText(error: string | null, httpStatus: number | null): SafeHtml | null {
+  if (error === null || error === '' || (httpStatus !== null && error.startsWith(`HTTP ${httpStatus}`))) return null;
+  return html` · <span class="muted">${error}</span>`;
 }

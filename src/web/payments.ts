@@ -34,9 +34,6 @@ export function registerPayments(scope: FastifyInstance, web: Web): void {
     return summary;
   }
   const resultUrl = (s: ImportSummary) => `/app/payments?done=imported&n=${SUMMARY_FIELDS.map((f) => s[f]).join('.')}`;
-  const requireOperator = (isOperator: boolean) => {
-    if (!isOperator) throw new ApiError('forbidden' as never);
-  };
 
   // Its own scope: the raw-body parser and the larger body limit apply to the upload only.
   void scope.register(async (upload) => {
@@ -137,7 +134,6 @@ export function registerPayments(scope: FastifyInstance, web: Web): void {
     web.deps.wakeWorker?.();
     return reply.redirect('/app/payments?done=matched', 303);
   });
-  void requireOperator;
 }
 
 function money(amount: unknown, lang: 'no' | 'en'): string {
@@ -151,8 +147,8 @@ function noticeOf(t: Dictionary, query: { done?: string; n?: string }): { kind: 
   const numbers = (query.n ?? '').split('.').map((v) => (/^\d{1,12}$/.test(v) ? Number(v) : null));
   if (numbers.length !== SUMMARY_FIELDS.length || numbers.some((n) => n === null)) return { kind: 'ok', text: t.imported };
   const label: Record<(typeof SUMMARY_FIELDS)[number], string> = {
-    transactions: t.transactions, imported: t.imported, duplicates: t.duplicates, matched: t.matched, partial: t.partial,
-    overpaid: t.overpaid, unmatched: t.unmatched, reversed: 'Reversed',
+    transactions: t.transactions, imported: t.storedCount, duplicates: t.duplicates, matched: t.matched, partial: t.partial,
+    overpaid: t.overpaid, unmatched: t.unmatched, reversed: t.reversed,
   };
   return { kind: 'ok', text: `${t.imported} ${SUMMARY_FIELDS.map((f, i) => `${label[f]}: ${numbers[i]}`).join(' · ')}` };
 }
