@@ -94,11 +94,24 @@ export interface OrderListItem {
 export interface OrderSearch {
   merchantId: number | null;
   status: string | null;
-  /** An order uuid, invoice number, KID, or part of the customer's name or e-mail. */
+  /** An order uuid, invoice number, KID, or the start of words of the customer's name or e-mail. */
   text: string | null;
   /** The uuid of the last order of the previous page. */
   after: string | null;
   limit: number;
+}
+
+/** The indexed text of an order's customer (migration 013, orders_customer_search): the same expression, or the index is not used. */
+const CUSTOMER_SEARCH = `to_tsvector('simple', coalesce(o.customer_snapshot->>'name', '') || ' ' || coalesce(o.customer_snapshot->>'email', ''))`;
+
+/**
+ * Words typed into the search as a full-text query where each word matches the start of a word of the
+ * name or e-mail ("kari nord" finds "Kari Nordmann"); null when nothing searchable is left. Only letters,
+ * digits and the characters of an e-mail address are kept, so the text can never be tsquery syntax.
+ */
+export function prefixQuery(text: string): string | null {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}@._+-]+/u).map((w) => w.replace(/^[._+@-]+|[._+@-]+$/g, '')).filter((w) => w !== '');
+  return words.length === 0 ? null : words.slice(0, 8).map((w) => `'${w}':*`).join(' & ');
 }
 
 /** One page of orders, newest first; `next` is the `after` of the next page, or null on the last. */
@@ -117,8 +130,10 @@ export async function searchOrders(db: Queryable, q: OrderSearch): Promise<{ ord
     values.push(text);
     where.push(`(o.invoice_number = $${values.length} OR o.kid = $${values.length})`);
   } else if (text !== '') {
-    values.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    where.push(`(o.customer_snapshot->>'name' ILIKE $${values.length} OR o.customer_snapshot->>'email' ILIKE $${values.length})`);
+    const query = prefixQuery(text);
+    if (query === null) return { orders: [], next: null };
+    values.push(query);
+    where.push(`${CUSTOMER_SEARCH} @@ to_tsquery('simple', $${values.length})`);
   }
   if (q.after !== null) {
     values.push(q.after);

@@ -5,6 +5,7 @@ import { formatCalendarDate, formatInstant, formatMoney } from '../../src/web/fo
 import { html } from '../../src/web/html.ts';
 import { pickLanguage } from '../../src/web/i18n.ts';
 import { safeBack } from '../../src/web/request.ts';
+import { prefixQuery } from '../../src/store/dashboard.ts';
 
 const NBSP = '\u00a0';
 
@@ -50,5 +51,14 @@ describe('dashboard formatting', () => {
     for (const bad of ['//evil.example/app', 'https://evil.example/app', '/application', '/app\\..\\x', '/app/ x', null, 42]) {
       assert.equal(safeBack(bad), '/app', String(bad));
     }
+  });
+});
+
+describe('dashboard search', () => {
+  test('typed words become a prefix query of plain words, never tsquery syntax', () => {
+    assert.equal(prefixQuery('Kari Nord'), "'kari':* & 'nord':*");
+    assert.equal(prefixQuery("kari@example.no & !(x) 'y' :*"), "'kari@example.no':* & 'x':* & 'y':*");
+    assert.equal(prefixQuery('Ærlig Østby'), "'ærlig':* & 'østby':*");
+    assert.equal(prefixQuery(" ' & | ! "), null);
   });
 });

@@ -16,11 +16,16 @@ CREATE TABLE web_sessions (
 );
 CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
 
--- The operator's order list over all merchants, newest first, with or without a status filter.
-CREATE INDEX orders_status_newest ON orders (status, id DESC);
+-- The operator's order list over all merchants, newest first, with or without a status filter; with the amount,
+-- also the operator's overview (orders and amounts per status) from the index alone.
+CREATE INDEX orders_status_newest ON orders (status, id DESC) INCLUDE (grand_total_ore);
 -- Search by invoice number or KID within a merchant (and over all, for the operator).
 CREATE INDEX orders_merchant_invoice_number ON orders (merchant_id, invoice_number) WHERE invoice_number IS NOT NULL;
 CREATE INDEX orders_kid ON orders (kid) WHERE kid IS NOT NULL;
+-- Search by the customer's name or e-mail, word by word from the start of each word (store/dashboard.ts
+-- writes exactly this expression). Full-text search of PostgreSQL itself: no extension, also in PGlite.
+CREATE INDEX orders_customer_search ON orders USING gin (
+  to_tsvector('simple', coalesce(customer_snapshot->>'name', '') || ' ' || coalesce(customer_snapshot->>'email', '')));
 -- The overview's orders and amounts per status: read from the index alone.
 CREATE INDEX orders_merchant_status_amount ON orders (merchant_id, status) INCLUDE (grand_total_ore);
 -- The import history of one merchant (the files that brought it payments).
