@@ -94,7 +94,8 @@ export function registerInvoices(scope: FastifyInstance, web: Web): void {
         ${row.documents.includes('ehf') ? html`<a href="${documentHref(kind, row.number, m, '/ehf')}" download="${kind === 'invoice' ? 'invoice' : 'credit-note'}-${row.number}.xml">${t.downloadEhf}</a>` : null}
       </p>`;
       const pdf = hasPdf
-        ? html`<iframe class="pdf" src="${documentHref(kind, row.number, m, '/pdf')}" title="${t.pdfFrameTitle}"></iframe>`
+        // The fragment asks Chromium's and Firefox's viewers for the page width and no thumbnail pane.
+        ? html`<iframe class="pdf" src="${documentHref(kind, row.number, m, '/pdf')}#view=FitH&amp;navpanes=0" title="${t.pdfFrameTitle}"></iframe>`
         : html`<p class="notice">${t.pdfNotReady}</p>`;
       const lineRows = allLines(d).map(
         (l) => html`<tr><td>${l.description}</td><td class="num">${l.quantity}</td><td class="num">${formatMoney(l.unitPriceOre, lang)}</td><td class="num">${formatMoney(l.discountOre, lang)}</td><td class="num">${l.vatRate} %</td><td class="num">${formatMoney(l.amountOre, lang)}</td></tr>`,
