@@ -19,7 +19,7 @@ const hashId = (id: string): Buffer => createHash('sha256').update(id, 'utf8').d
 /** Starts a session; returns the cookie's id (shown to the browser only) and the session. */
 export async function createWebSession(
   db: Queryable,
-  who: { operator: boolean; merchantId: number | null },
+  who: { operator: boolean; merchantId: number | null; tokenHash: Buffer },
   now: Date,
   ttlSeconds: number,
 ): Promise<{ id: string; session: WebSession }> {
@@ -32,24 +32,28 @@ export async function createWebSession(
   };
   await db.query({
     name: 'create_web_session',
-    text: `INSERT INTO web_sessions (id_hash, operator, merchant_id, csrf_token, created_at, last_seen_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $5, $6)`,
-    values: [hashId(id), session.operator, session.merchantId, session.csrfToken, now, session.expiresAt],
+    text: `INSERT INTO web_sessions (id_hash, token_hash, operator, merchant_id, csrf_token, created_at, last_seen_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+    values: [hashId(id), who.tokenHash, session.operator, session.merchantId, session.csrfToken, now, session.expiresAt],
   });
   return { id, session };
 }
 
 /**
- * The live session the cookie names, or null (unknown, expired, or its merchant's every token revoked is
- * not checked here: a session lives at most its TTL). Seen again, its expiry slides forward, at most once
- * a minute so that page loads do not all write.
+ * The live session the cookie names, or null: unknown, expired, or the token it was signed in with is
+ * revoked (or, for EFAKTURA_ADMIN_TOKEN, is no longer the configured one: `envAdminHash`). Seen again, its
+ * expiry slides forward, at most once a minute so that page loads do not all write.
  */
-export async function findWebSession(db: Queryable, id: string, now: Date, ttlSeconds: number): Promise<WebSession | null> {
+export async function findWebSession(db: Queryable, id: string, now: Date, ttlSeconds: number, envAdminHash: Buffer | null): Promise<WebSession | null> {
   if (!/^[\w-]{43}$/.test(id)) return null;
   const rows = await db.query<{ operator: boolean; merchant_id: number | null; csrf_token: string; expires_at: Date; last_seen_at: Date }>({
     name: 'find_web_session',
-    text: 'SELECT operator, merchant_id, csrf_token, expires_at, last_seen_at FROM web_sessions WHERE id_hash = $1 AND expires_at > $2',
-    values: [hashId(id), now],
+    text: `SELECT s.operator, s.merchant_id, s.csrf_token, s.expires_at, s.last_seen_at FROM web_sessions s
+           WHERE s.id_hash = $1 AND s.expires_at > $2
+             AND (s.token_hash = $3
+                  OR (NOT s.operator AND EXISTS (SELECT 1 FROM api_tokens t WHERE t.token_hash = s.token_hash AND t.merchant_id = s.merchant_id AND t.revoked_at IS NULL))
+                  OR (s.operator AND EXISTS (SELECT 1 FROM admin_tokens a WHERE a.token_hash = s.token_hash AND a.revoked_at IS NULL)))`,
+    values: [hashId(id), now, envAdminHash],
   });
   const row = rows[0];
   if (row === undefined) return null;

@@ -13,6 +13,7 @@ import formbody from '@fastify/formbody';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../app/errors.ts';
 import { findMerchant, listMerchants } from '../store/merchants.ts';
+import { hashToken } from '../store/tokens.ts';
 import { chooseSessionMerchant, findWebSession } from '../store/web-sessions.ts';
 import { isDatabaseFailure } from '../store/db/db.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
@@ -42,6 +43,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 const PUBLIC = /^\/app\/(sign-in|static\/|lang\/)/;
 
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  const envAdminHash = deps.config.adminToken === null ? null : hashToken(deps.config.adminToken);
   await app.register(
     async (scope) => {
       await scope.register(cookie);
@@ -61,7 +63,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
         const path = request.url.split('?')[0]!;
         if (PUBLIC.test(path)) return;
         const id = request.cookies[SESSION_COOKIE];
-        const session = id === undefined ? null : await findWebSession(deps.db, id, deps.clock.now(), SESSION_TTL_SECONDS);
+        const session = id === undefined ? null : await findWebSession(deps.db, id, deps.clock.now(), SESSION_TTL_SECONDS, envAdminHash);
         if (session === null || id === undefined) {
           if (request.method === 'GET' || request.method === 'HEAD') {
             return reply.redirect(`/app/sign-in?next=${encodeURIComponent(safeBack(request.url))}`, 303);

@@ -24,7 +24,7 @@ const FAILURES_PER_WINDOW = 10;
 const WINDOW_MS = 5 * 60_000;
 const MAX_TOKEN_CHARS = 512;
 
-type Who = { operator: true; merchantId: null } | { operator: false; merchantId: number };
+type Who = ({ operator: true; merchantId: null } | { operator: false; merchantId: number }) & { tokenHash: Buffer };
 
 export function registerSignIn(scope: FastifyInstance, web: Web): void {
   const { db, config, clock } = web.deps;
@@ -35,11 +35,12 @@ export function registerSignIn(scope: FastifyInstance, web: Web): void {
 
   async function who(token: string): Promise<Who | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return null;
-    if (adminHash !== null && timingSafeEqual(hashToken(token), adminHash)) return { operator: true, merchantId: null };
-    if (await isAdminToken(db, token)) return { operator: true, merchantId: null };
+    const tokenHash = hashToken(token);
+    if (adminHash !== null && timingSafeEqual(tokenHash, adminHash)) return { operator: true, merchantId: null, tokenHash };
+    if (await isAdminToken(db, token)) return { operator: true, merchantId: null, tokenHash };
     const merchantId = await merchantIdForToken(db, token);
     if (merchantId === null || (await findMerchant(db, merchantId)) === null) return null;
-    return { operator: false, merchantId };
+    return { operator: false, merchantId, tokenHash };
   }
 
   function form(request: FastifyRequest, reply: FastifyReply, status: number, problem: string | null, next: string): FastifyReply {

@@ -140,6 +140,15 @@ describe(`dashboard sessions (${DB_LABEL})`, () => {
     assert.match(res.headers.get('location')!, /^\/app\/sign-in/);
   });
 
+  test('revoking the token signed in with ends its sessions at once', async () => {
+    const m = await createMerchant(t.db, 'Revoked Merchant AS');
+    const c = client();
+    await c.signIn(m.token);
+    assert.equal((await c.request('GET', '/app')).status, 200);
+    await t.db.query({ text: 'UPDATE api_tokens SET revoked_at = now() WHERE merchant_id = $1', values: [m.merchantId] });
+    assert.equal((await c.request('GET', '/app')).status, 303);
+  });
+
   test('after 10 failed sign-ins from one address the 11th try is refused with 429 before the token is looked at', async () => {
     const c = client();
     for (let i = 0; i < 10; i++) assert.equal((await c.signIn(`efk_live_wrong${i}`)).status, 401);

@@ -3,9 +3,11 @@
 -- A signed-in browser. The cookie carries a random id; only its SHA-256 is stored, so a copy of the
 -- database signs nobody in. A merchant token's session is bound to that merchant for good; an operator's
 -- may look at one merchant (`merchant_id`, the switcher) or at all (NULL). `csrf_token` is checked on
--- every form post of the session.
+-- every form post of the session. `token_hash` is the SHA-256 of the token signed in with (as api_tokens and
+-- admin_tokens store it): revoking that token ends its sessions too.
 CREATE TABLE web_sessions (
   id_hash       bytea       PRIMARY KEY,
+  token_hash    bytea       NOT NULL,
   operator      boolean     NOT NULL,
   merchant_id   bigint      REFERENCES merchants(id),
   csrf_token    text        NOT NULL,
