@@ -158,6 +158,28 @@ export async function merchantOfOrder(db: Queryable, uuid: string): Promise<numb
   return rows[0]?.merchant_id ?? null;
 }
 
+/** When each payment and dunning step of an invoice was recorded (for an order's timeline; the invoice view has dates only). */
+export async function invoiceHistory(db: Queryable, invoiceId: number): Promise<{
+  payments: Array<{ at: Date; date: string; amount_ore: number; kind: string; state: string }>;
+  steps: Array<{ at: Date; kind: string; date: string; total_ore: number; due_date: string | null }>;
+}> {
+  const [payments, steps] = await Promise.all([
+    db.query<{ at: Date; date: string; amount_ore: number; kind: string; state: string }>({
+      name: 'dashboard_invoice_payments',
+      text: `SELECT p.created_at AS at, to_char(p.payment_date, 'YYYY-MM-DD') AS date, a.amount_ore, p.kind, p.state
+             FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY a.id`,
+      values: [invoiceId],
+    }),
+    db.query<{ at: Date; kind: string; date: string; total_ore: number; due_date: string | null }>({
+      name: 'dashboard_invoice_steps',
+      text: `SELECT created_at AS at, kind, to_char(step_date, 'YYYY-MM-DD') AS date, total_ore, to_char(due_date, 'YYYY-MM-DD') AS due_date
+             FROM dunning_steps WHERE invoice_id = $1 ORDER BY id`,
+      values: [invoiceId],
+    }),
+  ]);
+  return { payments, steps };
+}
+
 export interface DocumentListItem {
   id: number;
   merchant_id: number;

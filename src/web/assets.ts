@@ -91,6 +91,14 @@ html:not(.js) .js-only { display: none; }
 
 export const APP_JS = `'use strict';
 document.documentElement.classList.add('js');
+// A confirmation is shown once: reloading the page must not show it (or repeat it) again.
+(function () {
+  var url = new URL(window.location.href);
+  if (!url.searchParams.has('done')) return;
+  url.searchParams.delete('done');
+  url.searchParams.delete('n');
+  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+})();
 document.addEventListener('submit', function (event) {
   var form = event.target;
   if (!(form instanceof HTMLFormElement)) return;

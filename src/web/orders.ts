@@ -8,9 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../app/errors.ts';
 import { findMerchantOrder } from '../app/orders/lock-order.ts';
 import { ORDER_UUID_PATTERN } from '../domain/orders/ids.ts';
-import { isCalendarDate, osloInstant } from '../domain/time/oslo.ts';
 import { callbackHistory, redeliverCallbacks } from '../store/callback-outbox.ts';
-import { merchantOfOrder, searchOrders } from '../store/dashboard.ts';
+import { invoiceHistory, merchantOfOrder, searchOrders } from '../store/dashboard.ts';
 import { findInvoice, type InvoiceRow } from '../store/invoices.ts';
 import { findOrderEvents, findOrderLines, type OrderRow } from '../store/orders.ts';
 import type { Dictionary, Language } from './i18n.ts';
@@ -78,6 +77,7 @@ export function registerOrders(scope: FastifyInstance, web: Web): void {
     const order = await visibleOrder(request, request.params.uuid);
     const [lines, events, callbacks] = await Promise.all([findOrderLines(db, order.id), findOrderEvents(db, order.id), callbackHistory(db, order.id)]);
     const invoice = order.invoice_number === null ? null : await findInvoice(db, order.merchant_id, 'invoice', Number(order.invoice_number));
+    const history = invoice === null ? null : await invoiceHistory(db, invoice.id);
     const customer = order.customer_snapshot as { name?: string; email?: string };
     const m = viewer.session.operator ? order.merchant_id : null;
     const redeliverAction = `/app/orders/${order.uuid}/redeliver${m !== null ? `?m=${m}` : ''}`;
@@ -108,7 +108,7 @@ export function registerOrders(scope: FastifyInstance, web: Web): void {
       : request.query.done === 'demo' ? { kind: 'ok' as const, text: t.demoOrderSent } : null;
     const body = html`<h1>${t.orderTitle} <span class="mono">${order.uuid}</span></h1>
       ${facts}
-      <section aria-labelledby="timeline"><h2 id="timeline">${t.timeline}</h2>${timeline(t, lang, events, invoice, callbacks, m)}</section>
+      <section aria-labelledby="timeline"><h2 id="timeline">${t.timeline}</h2>${timeline(t, lang, events, invoice, history, callbacks, m)}</section>
       <section aria-labelledby="callbacks"><h2 id="callbacks">${t.callbacks}</h2>
         ${table(null, [t.created, t.status, t.state, t.attempts, t.details, ''], callbackRows, t.noCallbacks, [3])}
         ${callbacks.some((c) => c.state !== 'pending') ? actionForm(viewer, redeliverAction, t.redeliverAll) : null}
@@ -148,6 +148,7 @@ function timeline(
   lang: Language,
   events: Awaited<ReturnType<typeof findOrderEvents>>,
   invoice: InvoiceRow | null,
+  history: Awaited<ReturnType<typeof invoiceHistory>> | null,
   callbacks: Awaited<ReturnType<typeof callbackHistory>>,
   m: number | null,
 ): SafeHtml {
@@ -161,11 +162,12 @@ function timeline(
     for (const a of invoice.delivery?.attempts ?? []) {
       entries.push({ at: new Date(a.at), what: t.eventDelivery, detail: html`${a.channel} · ${badge(a.outcome)}${a.error ? html` · <span class="muted">${a.error}</span>` : null}` });
     }
-    for (const p of invoice.payments) {
-      if (isCalendarDate(p.date)) entries.push({ at: osloInstant(p.date), what: t.eventPayment, detail: html`${formatCalendarDate(p.date, lang)} · ${formatMoney(Number(p.amount_ore), lang)} · ${p.kind}${p.state === 'reversed' ? ' (reversed)' : ''}` });
+    // When each was recorded; the payment's own date (the bank's) is in the text.
+    for (const p of history?.payments ?? []) {
+      entries.push({ at: p.at, what: t.eventPayment, detail: html`${formatCalendarDate(p.date, lang)} · ${formatMoney(Number(p.amount_ore), lang)} · ${p.kind} · ${badge(p.state)}` });
     }
-    for (const r of invoice.reminders) {
-      if (isCalendarDate(r.date)) entries.push({ at: osloInstant(r.date), what: t.eventReminder, detail: html`${r.kind} · ${formatMoney(r.total_ore, lang)} · ${t.dueDate} ${formatCalendarDate(r.due_date, lang)}` });
+    for (const r of history?.steps ?? []) {
+      entries.push({ at: r.at, what: t.eventReminder, detail: html`${r.kind} · ${formatCalendarDate(r.date, lang)} · ${formatMoney(r.total_ore, lang)}${r.due_date !== null ? html` · ${t.dueDate} ${formatCalendarDate(r.due_date, lang)}` : null}` });
     }
   }
   for (const c of callbacks) {
