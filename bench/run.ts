@@ -9,6 +9,7 @@
  *                       the invoice runs: BENCH_ONLY=inv-run,inv-run-combined,pdf-ceiling (the runs ignore
  *                       BENCH_DURATION: they last until 20,000 orders are invoiced and rendered, 10 min at most)
  *                       the deliveries: BENCH_ONLY=deliv-file,deliv-sim (BENCH_DELIV_INVOICES=2000 invoices each)
+ *                       the dashboard: BENCH_ONLY=dash-pages (BENCH_DASH_ORDERS=100000, BENCH_DASH_REQUESTS=30 per page)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
  *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
@@ -42,6 +43,7 @@ import {
 } from './scenarios/callbacks.ts';
 import { invoiceRunCombined, invoiceRunImmediate, pdfCeiling } from './scenarios/invoice-runs.ts';
 import { deliveriesFile, deliveriesSimulator } from './scenarios/deliveries.ts';
+import { dashboardPages } from './scenarios/dashboard.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -65,6 +67,8 @@ const SCENARIOS: Scenario[] = [
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,
+  // opt-in (BENCH_ONLY=dash-pages): the dashboard's pages with 100,000 orders seeded by SQL
+  dashboardPages,
 ];
 
 /** Printed under the table: numerator / denominator of requests per second; with a verdict when there is a goal. */

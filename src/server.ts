@@ -20,6 +20,12 @@ import { createApiToken } from './store/tokens.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { systemClock } from './clock.ts';
 import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
+import { registerDashboard } from './web/dashboard.ts';
+import type { DashboardDemo } from './web/context.ts';
+import { createOrder } from './app/orders/create-order.ts';
+import { validateCreateOrder } from './api/validation/create-order.ts';
+import { validOrThrow } from './api/validation/assert-valid.ts';
+import { findMerchant } from './store/merchants.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -74,6 +80,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // HTTP first: a worker that finds a backlog (thousands of orders to invoice after a restart) must not
     // hold up the server's start on the embedded database, whose one connection and thread they share.
     app = await buildApp({ db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake() });
+    // The dashboard (/app, SPEC §9): the same database, clock and use cases as the API.
+    const demo = config.demoMerchant ? demoOfDashboard(db, config.idempotencyTtlHours, () => simulator?.url ?? null) : null;
+    await registerDashboard(app, { db, config, logger, clock: systemClock, wakeWorker: () => worker?.wake(), demo });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     // Before the worker: deliveries through the eFaktura adapter need the network to be there. A simulator
@@ -116,6 +125,34 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await db.close();
     throw error;
   }
+}
+
+/**
+ * The dashboard's demo (SPEC §9: the whole loop without a terminal): the banner's order — the documented
+ * example for the demo customer — sent as the merchant, and the simulator's netbank of that customer.
+ */
+function demoOfDashboard(db: Db, idempotencyTtlHours: number, simulatorUrl: () => string | null): DashboardDemo {
+  return {
+    async sendDemoOrder(merchantId) {
+      const merchant = await findMerchant(db, merchantId);
+      if (merchant === null) throw new Error(`merchant ${merchantId} does not exist`);
+      const order = validOrThrow(validateCreateOrder(demoOrderBody(), { allowedTaxRates: merchant.allowedTaxRates, allowedMaturityDays: merchant.allowedMaturityDays }));
+      return (await createOrder(db, merchantId, order, null, idempotencyTtlHours)).uuid;
+    },
+    netbankUrl() {
+      const url = simulatorUrl();
+      return url === null ? null : `${url}/?pn=${DEMO_PERSONAL_NUMBER}`;
+    },
+  };
+}
+
+/** The banner's example order: the documented one, for the demo customer, calling back nobody. */
+function demoOrderBody() {
+  return {
+    ...DOCUMENTED_EXAMPLE,
+    customerDetails: { ...DOCUMENTED_EXAMPLE.customerDetails, personalNumber: DEMO_PERSONAL_NUMBER },
+    callback: { callbackUrl: DEMO_CALLBACK_URL },
+  };
 }
 
 /** The bank connector EFAKTURA_BANK_CONNECTOR names, reaching the simulator where the eFaktura adapter does. */
@@ -196,11 +233,7 @@ export const DEMO_PERSONAL_NUMBER = '31929956780';
 export const DEMO_ACCOUNT_NUMBER = '15032080119';
 
 export function demoBanner(demo: DemoMerchant, url: string, simulatorUrl: string | null = null): string {
-  const example = {
-    ...DOCUMENTED_EXAMPLE,
-    customerDetails: { ...DOCUMENTED_EXAMPLE.customerDetails, personalNumber: DEMO_PERSONAL_NUMBER },
-    callback: { callbackUrl: DEMO_CALLBACK_URL },
-  };
+  const example = demoOrderBody();
   const simulator = simulatorUrl === null ? [] : [
     ' The order below is for a demo customer. For its invoice to arrive as an eFaktura, first let the customer',
     ' say "Ja takk til alle" in the eFaktura simulator:',
@@ -237,6 +270,7 @@ export function demoBanner(demo: DemoMerchant, url: string, simulatorUrl: string
     `   curl -s ${url}/api/v1/connect/invoices/1/ehf -H 'Authorization: Bearer ${demo.token}' -o invoice-1.xml`,
     ` Put your own endpoint in callbackUrl to receive the signed status callbacks (${DEMO_CALLBACK_URL} never resolves).`,
     '',
+    ` Dashboard: ${url}/app — sign in with the API token above; it can send this order and follow it to PAID.`,
     ` API docs: ${url}/docs`,
     ' The demo merchant is for trying efaktura out: EFAKTURA_DEMO_MERCHANT=0 turns it off',
     ' (it is off by default with DATABASE_URL).',
