@@ -1,5 +1,5 @@
 /**
- * Dashboard sessions (SPEC §9, migration 013): a signed-in browser is a row here, named by the SHA-256 of
+ * Dashboard sessions (SPEC §9, migration 012): a signed-in browser is a row here, named by the SHA-256 of
  * the random id in its cookie. The row says who signed in (an operator, or one merchant), which merchant an
  * operator is looking at, the form token (CSRF) and when it expires. Signing out deletes the row.
  */
