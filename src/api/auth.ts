@@ -14,7 +14,7 @@ import { findMerchant, type Merchant } from '../store/merchants.ts';
 import { hashToken, isAdminToken, merchantIdForToken } from '../store/tokens.ts';
 import { ApiError } from '../app/errors.ts';
 import { timingSafeEqual } from 'node:crypto';
-import { ExpiringSet, FixedWindowCounter } from './expiring-counters.ts';
+import { ExpiringSet, FixedWindowCounter } from '../app/expiring-counters.ts';
 
 /** `Bearer <token>` in any case and spacing: the token, else null. */
 export function bearerToken(request: FastifyRequest): string | null {

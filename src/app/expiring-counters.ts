@@ -1,6 +1,7 @@
 /**
- * Small in-memory structures with a bounded size for the authentication gate. When full, expired entries
- * are dropped first and, if that is not enough, everything: forgetting costs at most some extra lookups,
+ * Small in-memory structures with a bounded size for the authentication gates (the API's tokens, the
+ * dashboard's sign-in). When full, expired entries are dropped first and, if that is not enough,
+ * everything: forgetting costs at most some extra lookups,
  * while an unbounded map would let a flood of junk keys exhaust memory.
  */
 
