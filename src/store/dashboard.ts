@@ -2,7 +2,7 @@
  * What the dashboard (SPEC §9) reads beyond what the API already reads: the overview's counts, the order
  * list with search, the document list, import history and run history. Every read takes the merchant the
  * session may see (`merchantId`), or null for an operator looking at all merchants. Lists are keyset
- * pages (newest first, below a cursor), so a page costs the same however deep it is (migration 013 has
+ * pages (newest first, below a cursor), so a page costs the same however deep it is (migration 012 has
  * the indexes).
  */
 import type { Queryable } from './db/db.ts';
@@ -101,7 +101,7 @@ export interface OrderSearch {
   limit: number;
 }
 
-/** The indexed text of an order's customer (migration 013, orders_customer_search): the same expression, or the index is not used. */
+/** The indexed text of an order's customer (migration 012, orders_customer_search): the same expression, or the index is not used. */
 const CUSTOMER_SEARCH = `to_tsvector('simple', coalesce(o.customer_snapshot->>'name', '') || ' ' || coalesce(o.customer_snapshot->>'email', ''))`;
 
 /**
