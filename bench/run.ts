@@ -9,6 +9,8 @@
  *                       the invoice runs: BENCH_ONLY=inv-run,inv-run-combined,pdf-ceiling (the runs ignore
  *                       BENCH_DURATION: they last until 20,000 orders are invoiced and rendered, 10 min at most)
  *                       the deliveries: BENCH_ONLY=deliv-file,deliv-sim (BENCH_DELIV_INVOICES=2000 invoices each)
+ *                       the payment import: BENCH_ONLY=pay-import,pay-import-camt (BENCH_PAY_TRANSACTIONS=1000000,
+ *                       BENCH_PAY_CAMT_ENTRIES=100000, BENCH_PAY_SAMPLE=20000 for the row-by-row comparison)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
  *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
@@ -42,6 +44,7 @@ import {
 } from './scenarios/callbacks.ts';
 import { invoiceRunCombined, invoiceRunImmediate, pdfCeiling } from './scenarios/invoice-runs.ts';
 import { deliveriesFile, deliveriesSimulator } from './scenarios/deliveries.ts';
+import { paymentsImport, paymentsImportCamt } from './scenarios/payments-import.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -62,6 +65,9 @@ const SCENARIOS: Scenario[] = [
   // deliveries (BENCH_ONLY=deliv-file,deliv-sim)
   deliveriesFile,
   deliveriesSimulator,
+  // opt-in (BENCH_ONLY=pay-import,pay-import-camt): payment import, 1,000,000 OCR / 100,000 camt.054
+  paymentsImport,
+  paymentsImportCamt,
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,

@@ -14,6 +14,12 @@ export interface NewPayment {
   merchantId: number;
   sourceKey: string;
   transaction: BankTransaction;
+  /**
+   * The invoice its KID names, when the caller allocates it in the same transaction: the row is written
+   * `matched` to it at once (one write instead of an insert and an update); otherwise `unmatched`
+   * (a payment) or `orphan` (a reversal), as `insertPayment` writes it.
+   */
+  invoiceId: number | null;
 }
 
 /**
@@ -26,21 +32,21 @@ export async function insertPayments(tx: Queryable, fileId: number, rows: readon
   const inserted = await tx.query<{ id: number; source_key: string }>({
     name: 'insert_payments_bulk',
     text: `INSERT INTO payments (merchant_id, source_key, file_id, position, kind, amount_ore, payment_date, kid, bank_reference,
-                                 payer_account, to_account, transaction_type, free_text, state)
+                                 payer_account, to_account, transaction_type, free_text, state, invoice_id)
            SELECT r.merchant_id, r.source_key, $1, r.position, r.kind, r.amount_ore, r.payment_date, r.kid, r.bank_reference,
                   r.payer_account, r.to_account, r.transaction_type, r.free_text,
-                  CASE WHEN r.kind = 'payment' THEN 'unmatched' ELSE 'orphan' END
+                  CASE WHEN r.invoice_id IS NOT NULL THEN 'matched' WHEN r.kind = 'payment' THEN 'unmatched' ELSE 'orphan' END, r.invoice_id
            FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::date[], $8::text[], $9::text[],
-                       $10::text[], $11::text[], $12::text[], $13::text[])
+                       $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
                 WITH ORDINALITY AS r(merchant_id, source_key, position, kind, amount_ore, payment_date, kid, bank_reference,
-                                     payer_account, to_account, transaction_type, free_text, ord)
+                                     payer_account, to_account, transaction_type, free_text, invoice_id, ord)
            ORDER BY r.ord
            ON CONFLICT (source_key) DO NOTHING RETURNING id, source_key`,
     values: [
       fileId, col((r) => r.merchantId), col((r) => r.sourceKey), col((r) => r.transaction.position), col((r) => r.transaction.kind),
       col((r) => r.transaction.amountOre), col((r) => r.transaction.date), col((r) => r.transaction.kid), col((r) => r.transaction.bankReference),
       col((r) => r.transaction.payerAccount), col((r) => r.transaction.toAccount), col((r) => r.transaction.transactionType),
-      col((r) => r.transaction.text),
+      col((r) => r.transaction.text), col((r) => r.invoiceId),
     ],
   });
   return new Map(inserted.map((r) => [r.source_key, r.id]));
@@ -96,8 +102,8 @@ export interface OrderPaidChange {
 }
 
 /**
- * Writes what `allocate`, `setPaymentState` and `transitionOrder` write, for many payments at once: the
- * allocations, the invoices' and orders' paid amounts, the payments matched, and for each status change
+ * Writes what `allocate` and `transitionOrder` write, for many payments at once (the payments were stored
+ * matched already, `insertPayments`): the allocations, the invoices' and orders' paid amounts, and for each status change
  * its order event and its callback (one NOTIFY for all; PostgreSQL delivers it on commit). The orders and
  * invoices must be locked (`lockInvoicesForPayment`) and each order may appear once.
  */
@@ -124,11 +130,6 @@ export async function applyAllocations(
     name: 'add_invoices_paid_bulk',
     text: 'UPDATE invoices i SET paid_ore = i.paid_ore + c.ore FROM unnest($1::bigint[], $2::bigint[]) AS c(id, ore) WHERE i.id = c.id',
     values: [[...perInvoice.keys()], [...perInvoice.values()]],
-  });
-  await tx.query({
-    name: 'match_payments_bulk',
-    text: `UPDATE payments p SET state = 'matched', invoice_id = c.invoice_id FROM unnest($1::bigint[], $2::bigint[]) AS c(id, invoice_id) WHERE p.id = c.id`,
-    values: [a.map((x) => x.paymentId), a.map((x) => x.invoiceId)],
   });
   const changed = w.orders.filter((c) => c.paidOre !== 0 || c.transition !== null);
   if (changed.length === 0) return;

@@ -2,9 +2,10 @@
  * Storing one chunk of a bank file's transactions inside one database transaction (SPEC §7, issue 9), in
  * two ways with the same result:
  *
- * - `storeBatchSetBased`: one INSERT for the chunk, one KID lookup, one lock of every invoice it pays and
- *   their orders, and one statement each for the allocations, paid amounts, status changes, order events
- *   and callbacks. The decisions are the ledger's own (`planPayment`), made on the locked rows.
+ * - `storeBatchSetBased`: one KID lookup for the chunk, one INSERT (a payment that finds its invoice is
+ *   stored matched at once), one lock of every invoice it pays and their orders, and one statement each
+ *   for the allocations, paid amounts, status changes, order events and callbacks. The decisions are the
+ *   ledger's own (`planPayment`), made on the locked rows.
  * - `storeBatchRowByRow`: each transaction alone, in file order (`allocatePayment`, `applyReversal`).
  *
  * The set-based path keeps the file's order where it matters: the chunk is cut at each reversal (a reversal
@@ -90,24 +91,28 @@ export async function storeBatchRowByRow(tx: Queryable, ctx: BatchContext, batch
 
 export async function storeBatchSetBased(tx: Queryable, ctx: BatchContext, batch: readonly BankTransaction[]): Promise<BatchCounts> {
   const c = zero();
-  const rows = batch.map((t) => ({ merchantId: ctx.merchantOf.get(t.toAccount)!, sourceKey: sourceKey(ctx.header, t), transaction: t }));
+  const merchantOf = (t: BankTransaction) => ctx.merchantOf.get(t.toAccount)!;
+  // The KIDs first: a payment that finds its invoice is stored matched to it at once.
+  const invoiceOf = await findInvoiceIdsByKid(
+    tx,
+    batch.filter((t) => t.kind === 'payment' && t.kid !== null).map((t) => ({ merchantId: merchantOf(t), kid: t.kid! })),
+  );
+  const rows = batch.map((t) => ({
+    merchantId: merchantOf(t), sourceKey: sourceKey(ctx.header, t), transaction: t,
+    invoiceId: t.kind === 'payment' && t.kid !== null ? invoiceOf.get(`${merchantOf(t)}:${t.kid}`) ?? null : null,
+  }));
   const ids = await insertPayments(tx, ctx.fileId, rows);
-  const stored: Stored[] = [];
+  const stored: Array<Stored & { invoiceId: number | null }> = [];
   for (const r of rows) {
     const id = ids.get(r.sourceKey);
     // The first of the file's rows with a key is the one stored; a repeat of it, or a known key, is a duplicate.
     if (id === undefined) c.duplicates += 1;
     else {
       ids.delete(r.sourceKey);
-      stored.push({ id, merchantId: r.merchantId, t: r.transaction });
+      stored.push({ id, merchantId: r.merchantId, t: r.transaction, invoiceId: r.invoiceId });
     }
   }
   c.imported = stored.length;
-  const kidKey = (s: Stored) => `${s.merchantId}:${s.t.kid}`;
-  const invoiceOf = await findInvoiceIdsByKid(
-    tx,
-    stored.filter((s) => s.t.kind === 'payment' && s.t.kid !== null).map((s) => ({ merchantId: s.merchantId, kid: s.t.kid! })),
-  );
   let piece: Array<Stored & { invoiceId: number }> = [];
   for (const s of stored) {
     if (s.t.kind === 'reversal') {
@@ -116,9 +121,8 @@ export async function storeBatchSetBased(tx: Queryable, ctx: BatchContext, batch
       await reverse(tx, s, ctx.actor, c);
       continue;
     }
-    const invoiceId = s.t.kid === null ? undefined : invoiceOf.get(kidKey(s));
-    if (invoiceId === undefined) c.unmatched += 1; // stored as unmatched already
-    else piece.push({ ...s, invoiceId });
+    if (s.invoiceId === null) c.unmatched += 1; // stored as unmatched
+    else piece.push({ ...s, invoiceId: s.invoiceId });
   }
   await payPiece(tx, ctx.actor, piece, c);
   return c;
