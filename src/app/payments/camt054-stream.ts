@@ -80,23 +80,21 @@ const countLines = (s: string) => {
 /** The open elements of the skeleton, kept up to date as it grows; and where the current Ntfctn starts. */
 class OpenElements {
   private stack: Array<{ name: string; at: number }> = [];
-  private scanned = 0;
   notifications = 0;
   notificationAt = -1;
-  /** Reads the skeleton's new text (only whole tags: the caller appends up to a tag boundary). */
-  scan(skeleton: string): void {
+  /** Reads text appended to the skeleton at `base` (whole tags only: the skeleton grows at tag boundaries). */
+  scan(text: string, base: number): void {
+    if (!text.includes('<')) return;
     const tag = /<(\/?)([\w.:-]+)[^>]*?(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[?!][^>]*>/g;
-    tag.lastIndex = this.scanned;
-    for (let m = tag.exec(skeleton); m !== null; m = tag.exec(skeleton)) {
-      this.scanned = tag.lastIndex;
+    for (let m = tag.exec(text); m !== null; m = tag.exec(text)) {
       const name = m[2];
       if (name === undefined || m[3] === '/') continue;
       if (m[1] === '/') this.stack.pop();
       else {
-        this.stack.push({ name, at: m.index });
+        this.stack.push({ name, at: base + m.index });
         if (name.replace(/^[\w.-]+:/, '') === 'Ntfctn') {
           this.notifications += 1;
-          this.notificationAt = m.index;
+          this.notificationAt = base + m.index;
         }
       }
     }
@@ -126,6 +124,7 @@ export async function* streamCamt054(chunks: AsyncIterable<Uint8Array>): AsyncGe
   let searchedTo = 0;
 
   const toSkeleton = (text: string) => {
+    open.scan(text, skeleton.length);
     skeleton += text;
     if (skeleton.length > MAX_SKELETON_CHARS) {
       throw new PaymentFileError('', `the camt.054 has more than ${MAX_SKELETON_CHARS} characters outside its entries (Ntry); a notification has far less`);
@@ -137,7 +136,6 @@ export async function* streamCamt054(chunks: AsyncIterable<Uint8Array>): AsyncGe
   };
 
   function* readEntry(text: string, firstLine: number): Generator<Camt054Event> {
-    open.scan(skeleton);
     if (header === null) {
       const closed = skeleton + open.closers();
       validate(closed);

@@ -50,16 +50,16 @@ export async function* readPaymentFile(source: PaymentFileSource, opts: { maxXml
     yield* parseOcrGiro(source.open());
     return;
   }
-  yield* streamCamt054(limited(source.open(), opts.maxXmlBytes ?? Infinity));
-}
-
-async function* limited(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.byteLength;
-    if (size > max) throw new PaymentFileError('', `a camt.054 file larger than ${max} bytes is not imported (EFAKTURA_IMPORT_BODY_LIMIT)`);
-    yield chunk;
+  const max = opts.maxXmlBytes ?? Infinity;
+  // Counted before anything is parsed, so a file far too large is refused in the time it takes to read it.
+  if (max !== Infinity) {
+    let size = 0;
+    for await (const chunk of source.open()) {
+      size += chunk.byteLength;
+      if (size > max) throw new PaymentFileError('', `a camt.054 file larger than ${max} bytes is not imported (EFAKTURA_IMPORT_BODY_LIMIT)`);
+    }
   }
+  yield* streamCamt054(source.open());
 }
 
 /** A whole document as a tree, and its root element's namespace (the parser drops xmlns attributes). */
