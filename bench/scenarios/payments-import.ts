@@ -209,7 +209,17 @@ async function importRun(ctx: BenchContext, format: 'ocr-giro' | 'camt054'): Pro
   const cpu = cpuMeter(importer.pid);
   let cpuPct: number | undefined;
   const cpuTimer = setInterval(() => (cpuPct = cpu.pct() ?? cpuPct), 200);
-  const pgCpu = commCpuMeter('postgres');
+  // The importer's backend exits with it, and a meter only sees live processes: summed over short intervals.
+  let pgCpuS = 0;
+  let pgMeter = commCpuMeter('postgres');
+  let pgSince = performance.now();
+  const pgTick = () => {
+    const now = performance.now();
+    pgCpuS += ((pgMeter.pct() ?? 0) / 100) * ((now - pgSince) / 1000);
+    pgMeter = commCpuMeter('postgres');
+    pgSince = now;
+  };
+  const pgTimer = setInterval(pgTick, 500);
   const others = othersCpuMeter([importer.pid, process.pid]);
   let summary: Record<string, number>;
   try {
@@ -217,10 +227,12 @@ async function importRun(ctx: BenchContext, format: 'ocr-giro' | 'camt054'): Pro
   } finally {
     clearInterval(hwmTimer);
     clearInterval(cpuTimer);
+    clearInterval(pgTimer);
+    pgTick();
     rss.stop();
   }
   const elapsedS = (performance.now() - t0) / 1000;
-  const dbCpuPct = pgCpu.pct() ?? undefined;
+  const dbCpuPct = (pgCpuS / elapsedS) * 100;
   const othersPct = others.pct();
   const perS = count / elapsedS;
   const o = await outcome(url, fileName);
