@@ -15,7 +15,7 @@ import type { Db } from '../../store/db/db.ts';
 import { completePaymentFile, merchantsByAccount, registerPaymentFile } from '../../store/payments.ts';
 import { ApiError } from '../errors.ts';
 import { readPaymentFile, type PaymentFileSource } from './read-payment-file.ts';
-import { storeBatchRowByRow, storeBatchSetBased, type BatchContext } from './store-batch.ts';
+import { noCounts, storeBatchRowByRow, storeBatchSetBased, type BatchContext, type BatchCounts } from './store-batch.ts';
 
 /**
  * Transactions per database transaction: large enough that the per-statement cost vanishes (a chunk is about
@@ -23,25 +23,11 @@ import { storeBatchRowByRow, storeBatchSetBased, type BatchContext } from './sto
  */
 export const DEFAULT_BATCH_SIZE = 5000;
 
-export interface ImportSummary {
+export interface ImportSummary extends BatchCounts {
   fileId: number;
   format: PaymentFileHeader['format'];
   /** Transactions in the file. */
   transactions: number;
-  /** Stored now. */
-  imported: number;
-  /** Known before (this file again, or a transaction another file already brought). */
-  duplicates: number;
-  /** Payments that paid their invoice exactly. */
-  matched: number;
-  /** Payments that left something outstanding. */
-  partial: number;
-  /** Payments beyond what was due (the surplus is recorded). */
-  overpaid: number;
-  /** Payments whose KID found no invoice, and reversals that found no payment: the operator's list. */
-  unmatched: number;
-  /** Reversals that took a payment back. */
-  reversed: number;
 }
 
 export interface ImportOptions {
@@ -126,8 +112,7 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
     byteSize: checked.byteSize, transactions: checked.transactions,
   });
   const summary: ImportSummary = {
-    fileId: file.id, format: header.format, transactions: checked.transactions,
-    imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0,
+    fileId: file.id, format: header.format, transactions: checked.transactions, ...noCounts(),
   };
   if (file.completed_at !== null) {
     summary.duplicates = checked.transactions;
@@ -139,26 +124,37 @@ export async function importPaymentFile(db: Db, source: PaymentFileSource, opts:
   const ctx: BatchContext = { header, fileId: file.id, merchantOf: checked.merchantOf, actor: `bank-file:${file.id}` };
   let batch: BankTransaction[] = [];
   let done = 0;
-  const storeBatch = async () => {
-    const counts = await retryDeadlock(() => db.transaction((tx) => store(tx, ctx, batch)));
+  const storeBatch = async (b: readonly BankTransaction[]) => {
+    const counts = await retryDeadlock(() => db.transaction((tx) => store(tx, ctx, b)));
     for (const [k, v] of Object.entries(counts)) summary[k as keyof typeof counts] += v;
-    done += batch.length;
-    batch = [];
+    done += b.length;
     opts.onProgress?.(done, checked.transactions);
+  };
+  // While a batch is stored, the next one is read: the parsing and the database overlap. Still one batch at
+  // a time in the database, in file order (a batch starts once the one before it is committed).
+  let storing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const b = batch;
+    batch = [];
+    await storing;
+    storing = storeBatch(b);
+    storing.catch(() => {}); // a failure is thrown where it is awaited, not reported as unhandled meanwhile
   };
   try {
     for await (const e of readPaymentFile(source, { maxXmlBytes: opts.maxXmlBytes })) {
       if (e.event !== 'transaction') continue;
       batch.push(e.transaction);
-      if (batch.length >= batchSize) await storeBatch();
+      if (batch.length >= batchSize) await flush();
     }
   } catch (error) {
+    await storing.catch(() => {}); // nothing of this import runs on after it has failed
     // Only when the file changed on disk between the check and the second reading; what was stored stays
     // (whole batches, each once) and importing the intended file again completes it.
     if (error instanceof PaymentFileError) throw fileRefusal(new PaymentFileError(error.location, `${error.reason} (the file changed while it was imported)`));
     throw error;
   }
-  if (batch.length > 0) await storeBatch();
+  if (batch.length > 0) await flush();
+  await storing;
   await completePaymentFile(db, file.id, { ...summary });
   return summary;
 }

@@ -22,13 +22,21 @@ import { applyAllocations, findInvoiceIdsByKid, insertPayments, lockInvoicesForP
 import { findInvoiceIdByKid, insertPayment } from '../../store/payments.ts';
 import { allocatePayment, applyReversal, planPayment } from './ledger.ts';
 
+/** What a batch (and a whole import, `ImportSummary`) did with its transactions. */
 export interface BatchCounts {
+  /** Stored now. */
   imported: number;
+  /** Known before (this file again, or a transaction another file already brought). */
   duplicates: number;
+  /** Payments that paid their invoice exactly. */
   matched: number;
+  /** Payments that left something outstanding. */
   partial: number;
+  /** Payments beyond what was due (the surplus is recorded). */
   overpaid: number;
+  /** Payments whose KID found no invoice, and reversals that found no payment: the operator's list. */
   unmatched: number;
+  /** Reversals that took a payment back. */
   reversed: number;
 }
 
@@ -40,7 +48,7 @@ export interface BatchContext {
   actor: string;
 }
 
-const zero = (): BatchCounts => ({ imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0 });
+export const noCounts = (): BatchCounts => ({ imported: 0, duplicates: 0, matched: 0, partial: 0, overpaid: 0, unmatched: 0, reversed: 0 });
 
 /**
  * What identifies a transaction across files (SPEC §7): its bank reference, or its file's identity and its
@@ -68,7 +76,7 @@ async function reverse(tx: Queryable, s: Stored, actor: string, c: BatchCounts):
 
 /** Each transaction alone, in file order: the reference the set-based path must agree with. */
 export async function storeBatchRowByRow(tx: Queryable, ctx: BatchContext, batch: readonly BankTransaction[]): Promise<BatchCounts> {
-  const c = zero();
+  const c = noCounts();
   for (const t of batch) {
     const merchantId = ctx.merchantOf.get(t.toAccount)!;
     const id = await insertPayment(tx, { merchantId, sourceKey: sourceKey(ctx.header, t), fileId: ctx.fileId, transaction: t });
@@ -90,7 +98,7 @@ export async function storeBatchRowByRow(tx: Queryable, ctx: BatchContext, batch
 }
 
 export async function storeBatchSetBased(tx: Queryable, ctx: BatchContext, batch: readonly BankTransaction[]): Promise<BatchCounts> {
-  const c = zero();
+  const c = noCounts();
   const merchantOf = (t: BankTransaction) => ctx.merchantOf.get(t.toAccount)!;
   // The KIDs first: a payment that finds its invoice is stored matched to it at once.
   const invoiceOf = await findInvoiceIdsByKid(
