@@ -39,7 +39,7 @@ export interface ImportOptions {
    * path is tested against, and the benchmark's baseline. Same result, many more round trips.
    */
   rowByRow?: boolean;
-  /** Largest camt.054 file (read whole); OCR giro files stream and have no limit. */
+  /** Largest camt.054 file, refused before it is parsed (EFAKTURA_IMPORT_BODY_LIMIT); OCR giro files have no limit. Both stream. */
   maxXmlBytes?: number;
   /** Called after each stored batch. */
   onProgress?: (done: number, total: number) => void;
