@@ -10,6 +10,8 @@
  *                       BENCH_DURATION: they last until 20,000 orders are invoiced and rendered, 10 min at most)
  *                       the deliveries: BENCH_ONLY=deliv-file,deliv-sim (BENCH_DELIV_INVOICES=2000 invoices each)
  *                       the dashboard: BENCH_ONLY=dash-pages (BENCH_DASH_ORDERS=100000, BENCH_DASH_REQUESTS=30 per page)
+ *                       the payment import: BENCH_ONLY=pay-import,pay-import-camt (BENCH_PAY_TRANSACTIONS=1000000,
+ *                       BENCH_PAY_CAMT_ENTRIES=100000, BENCH_PAY_SAMPLE=20000 for the row-by-row comparison)
  *   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test  where throw-away databases are created
  *   BENCH_QUIET_WAIT=60 seconds to wait, before each scenario, for other processes to leave the CPUs idle
  *   BENCH_SERVE_NODE_FLAGS="…"  Node flags for the efaktura serve and worker children (default --max-semi-space-size=4, as npm start)
@@ -44,6 +46,7 @@ import {
 import { invoiceRunCombined, invoiceRunImmediate, pdfCeiling } from './scenarios/invoice-runs.ts';
 import { deliveriesFile, deliveriesSimulator } from './scenarios/deliveries.ts';
 import { dashboardPages } from './scenarios/dashboard.ts';
+import { paymentsImport, paymentsImportCamt } from './scenarios/payments-import.ts';
 
 const SCENARIOS: Scenario[] = [
   helloWorld,
@@ -64,6 +67,9 @@ const SCENARIOS: Scenario[] = [
   // deliveries (BENCH_ONLY=deliv-file,deliv-sim)
   deliveriesFile,
   deliveriesSimulator,
+  // opt-in (BENCH_ONLY=pay-import,pay-import-camt): payment import, 1,000,000 OCR / 100,000 camt.054
+  paymentsImport,
+  paymentsImportCamt,
   // opt-in (BENCH_ONLY=c-distinct,d-pg-distinct): a different customer per order
   createOrderPostgresDistinct,
   dbCeilingPostgresDistinct,

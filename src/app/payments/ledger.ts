@@ -9,7 +9,7 @@ import type { Queryable } from '../../store/db/db.ts';
 import { transitionOrder } from '../../store/order-transitions.ts';
 import {
   allocate, allocatedAmount, findReversiblePayment, lockInvoiceForPayment, setPaymentState, statusBeforePaid,
-  type PayableInvoice, type PaymentRow,
+  type PayableInvoice, type PayableOrder, type PaymentRow,
 } from '../../store/payments.ts';
 
 function orderShares(invoice: PayableInvoice, amountOre: number): Map<number, number> {
@@ -17,6 +17,29 @@ function orderShares(invoice: PayableInvoice, amountOre: number): Map<number, nu
     amountOre,
     invoice.orders.map((o) => ({ id: o.id, dueOre: o.grand_total_ore - o.refunded_ore - o.paid_ore, paidOre: o.paid_ore })),
   );
+}
+
+/** What paying `payment` on a locked invoice does: its outcome, each order's share, and the orders that become PAID. */
+export interface PaymentPlan {
+  outcome: PaymentOutcome;
+  orderShares: Map<number, number>;
+  paid: Array<{ order: PayableOrder; reason: string }>;
+}
+
+/** Decides a payment on an invoice (one at a time, or many at once in an import: the same decision). */
+export function planPayment(invoice: PayableInvoice, payment: Pick<PaymentRow, 'id' | 'amount_ore' | 'kid'>): PaymentPlan {
+  const dueOre = invoice.total_ore - invoice.credited_ore;
+  const decision = decideInvoicePayment(dueOre, invoice.paid_ore, payment.amount_ore);
+  const paid: PaymentPlan['paid'] = [];
+  if (decision.settles) {
+    // A combined invoice pays all its orders (SPEC §7); cancelled or refunded ones keep their status.
+    for (const order of invoice.orders) {
+      if (!isOrderStatus(order.status)) continue;
+      if (decidePayment(order.status, dueOre, invoice.paid_ore, payment.amount_ore) !== 'PAID') continue;
+      paid.push({ order, reason: `payment ${payment.id} on invoice ${invoice.number}${payment.kid ? ` (KID ${payment.kid})` : ''}` });
+    }
+  }
+  return { outcome: decision.outcome, orderShares: orderShares(invoice, payment.amount_ore), paid };
 }
 
 /** Allocates a stored, unmatched payment to an invoice; PAID (with callbacks) when it settles the invoice. */
@@ -27,21 +50,11 @@ export async function allocatePayment(
   actor: string,
 ): Promise<{ outcome: PaymentOutcome; invoiceNumber: number; paidOrders: number }> {
   const invoice = await lockInvoiceForPayment(tx, invoiceId);
-  const dueOre = invoice.total_ore - invoice.credited_ore;
-  const decision = decideInvoicePayment(dueOre, invoice.paid_ore, payment.amount_ore);
-  await allocate(tx, { paymentId: payment.id, invoiceId, amountOre: payment.amount_ore, orderShares: orderShares(invoice, payment.amount_ore) });
+  const plan = planPayment(invoice, payment);
+  await allocate(tx, { paymentId: payment.id, invoiceId, amountOre: payment.amount_ore, orderShares: plan.orderShares });
   await setPaymentState(tx, payment.id, { state: 'matched', invoiceId });
-  let paidOrders = 0;
-  if (decision.settles) {
-    // A combined invoice pays all its orders (SPEC §7); cancelled or refunded ones keep their status.
-    for (const order of invoice.orders) {
-      if (!isOrderStatus(order.status)) continue;
-      if (decidePayment(order.status, dueOre, invoice.paid_ore, payment.amount_ore) !== 'PAID') continue;
-      await transitionOrder(tx, order, 'PAID', { reason: `payment ${payment.id} on invoice ${invoice.number}${payment.kid ? ` (KID ${payment.kid})` : ''}`, actor });
-      paidOrders += 1;
-    }
-  }
-  return { outcome: decision.outcome, invoiceNumber: invoice.number, paidOrders };
+  for (const { order, reason } of plan.paid) await transitionOrder(tx, order, 'PAID', { reason, actor });
+  return { outcome: plan.outcome, invoiceNumber: invoice.number, paidOrders: plan.paid.length };
 }
 
 /**

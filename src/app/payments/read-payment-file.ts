@@ -1,12 +1,11 @@
 /**
  * A bank file's transactions, whatever its format (SPEC §7: the format is detected from the content):
- * OCR giro when the first record starts NY000010, camt.054 when it is XML (reference note §3.2). OCR giro
- * is streamed; camt.054 is parsed as one XML document (fast-xml-parser has no streaming mode), which the
- * import body limit bounds.
+ * OCR giro when the first record starts NY000010, camt.054 when it is XML (reference note §3.2). Both are
+ * streamed: OCR giro record by record, camt.054 entry by entry (camt054-stream.ts).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PaymentFileError, type BankTransaction, type PaymentFileHeader } from '../../domain/payments/bank-transaction.ts';
-import { readCamt054, type XmlNode } from '../../domain/payments/camt054.ts';
+import type { XmlNode } from '../../domain/payments/camt054.ts';
+import { declaredLatin1, parseXmlText, streamCamt054 } from './camt054-stream.ts';
 import { OCR_START_PREFIX, parseOcrGiro } from '../../domain/payments/ocr-giro.ts';
 
 /** A file that can be read more than once (validated first, stored second), in chunks. */
@@ -42,8 +41,8 @@ export async function detectFormat(source: PaymentFileSource): Promise<PaymentFi
 }
 
 /**
- * `maxXmlBytes`: a camt.054 file is parsed whole, so it is refused above this size (the operator's
- * EFAKTURA_IMPORT_BODY_LIMIT) rather than exhausting memory; OCR giro files stream and have no limit here.
+ * `maxXmlBytes`: the largest camt.054 file (the operator's EFAKTURA_IMPORT_BODY_LIMIT); OCR giro files
+ * have no limit here. Both formats stream: memory does not grow with the file.
  */
 export async function* readPaymentFile(source: PaymentFileSource, opts: { maxXmlBytes?: number } = {}): AsyncGenerator<PaymentFileEvent> {
   const format = await detectFormat(source);
@@ -52,45 +51,19 @@ export async function* readPaymentFile(source: PaymentFileSource, opts: { maxXml
     return;
   }
   const max = opts.maxXmlBytes ?? Infinity;
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source.open()) {
-    size += chunk.byteLength;
-    if (size > max) throw new PaymentFileError('', `a camt.054 file is read whole, and this one is larger than ${max} bytes (EFAKTURA_IMPORT_BODY_LIMIT)`);
-    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  // Counted before anything is parsed, so a file far too large is refused in the time it takes to read it.
+  if (max !== Infinity) {
+    let size = 0;
+    for await (const chunk of source.open()) {
+      size += chunk.byteLength;
+      if (size > max) throw new PaymentFileError('', `a camt.054 file larger than ${max} bytes is not imported (EFAKTURA_IMPORT_BODY_LIMIT)`);
+    }
   }
-  const { tree, namespace } = parseXml(Buffer.concat(parts));
-  const file = readCamt054(tree, namespace);
-  yield { event: 'header', header: file.header };
-  for (const transaction of file.transactions) yield { event: 'transaction', transaction };
+  yield* streamCamt054(source.open());
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-  // Every element a list, so the reader never has to guess whether one or many came.
-  isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
-});
-
-/** The document as a tree, and its root element's namespace (the parser drops xmlns attributes). */
+/** A whole document as a tree, and its root element's namespace (the parser drops xmlns attributes). */
 export function parseXml(bytes: Buffer): { tree: XmlNode; namespace: string | null } {
-  const declared = /^\s*<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(bytes.subarray(0, 200).toString('latin1'))?.[1]?.toLowerCase();
-  const text = declared === 'iso-8859-1' || declared === 'latin1' ? bytes.toString('latin1') : bytes.toString('utf8').replace(/^\uFEFF/, '');
-  // A DTD could define entities that expand without bound; a bank notification never needs one.
-  if (/<!DOCTYPE/i.test(text)) throw new PaymentFileError('', 'the XML has a DOCTYPE; a camt.054 notification has none');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new PaymentFileError(`line ${valid.err.line}, column ${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
-  const root = /<(?!\?|!)(?:([\w.-]+):)?([\w.-]+)([^>]*)>/.exec(text);
-  let namespace: string | null = null;
-  if (root) {
-    const prefix = root[1];
-    const attr = new RegExp(`xmlns${prefix ? `:${prefix.replace(/[.-]/g, '\\$&')}` : ''}\\s*=\\s*["']([^"']*)["']`).exec(root[3] ?? '');
-    namespace = attr?.[1] ?? null;
-  }
-  return { tree: parser.parse(text) as XmlNode, namespace };
+  const text = declaredLatin1(bytes) ? bytes.toString('latin1') : bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return parseXmlText(text);
 }

@@ -91,11 +91,8 @@ function isTrue(value: string | undefined): boolean {
   return value === 'true' || value === '1';
 }
 
-/**
- * Reads a parsed camt.054 document. `namespace` is the root element's namespace (the XML step knows it).
- * Throws a PaymentFileError naming the element for anything that does not make sense as a whole.
- */
-export function readCamt054(root: XmlNode, namespace: string | null): Camt054File {
+/** A message's version and identity, and its element holding the notifications. */
+export function readCamt054Message(root: XmlNode, namespace: string | null): { header: Camt054File['header']; message: XmlNode } {
   const version = CAMT054_NAMESPACE.exec(namespace ?? '');
   const document = child(root, 'Document');
   if (document === undefined) throw new PaymentFileError('', 'the XML is not an ISO 20022 message: its root element is not Document');
@@ -110,79 +107,120 @@ export function readCamt054(root: XmlNode, namespace: string | null): Camt054Fil
   if (message === undefined) throw new PaymentFileError('Document', 'a camt.054 message needs BkToCstmrDbtCdtNtfctn');
   const messageId = text(child(message, 'GrpHdr', 'MsgId'));
   if (!messageId) throw new PaymentFileError('Document/BkToCstmrDbtCdtNtfctn/GrpHdr', 'the message has no MsgId');
+  return { header: { format: 'camt054', identity: messageId, version: versionNumber }, message };
+}
 
+/** The notifications of a message (Ntfctn elements); at least one. */
+export function camt054Notifications(message: XmlNode): XmlNode[] {
+  const notifications = children(message, 'Ntfctn');
+  if (notifications.length === 0) throw new PaymentFileError('Document/BkToCstmrDbtCdtNtfctn', 'the message has no notification (Ntfctn)');
+  return notifications;
+}
+
+/** The account (BBAN) of notification number `n` (1-based), a NOK account. */
+export function camt054NotificationAccount(notification: XmlNode, n: number): string {
+  const nWhere = `Ntfctn[${n}]`;
+  const account = accountOf(child(notification, 'Acct', 'Id'));
+  if (account === null) throw new PaymentFileError(`${nWhere}/Acct`, 'the notification names no account (Acct/Id/IBAN or Acct/Id/Othr/Id)');
+  const accountCurrency = text(child(notification, 'Acct', 'Ccy'));
+  if (accountCurrency && accountCurrency !== 'NOK') throw new PaymentFileError(`${nWhere}/Acct/Ccy`, `only NOK accounts can be imported, found "${accountCurrency}"`);
+  return account;
+}
+
+/** Where an entry is: notification `n`, entry `e` (both 1-based); its transactions' positions follow `position`. */
+export interface Camt054EntryPlace {
+  n: number;
+  e: number;
+  account: string;
+  /** Transactions (and skipped ones) before this entry in the file. */
+  position: number;
+}
+
+/** One entry (Ntry): its transactions that are payments or reversals, and how many it skipped. */
+export function readCamt054Entry(entry: XmlNode, place: Camt054EntryPlace): { transactions: BankTransaction[]; skipped: number; position: number } {
+  const { account } = place;
+  let { position } = place;
+  let skipped = 0;
+  const transactions: BankTransaction[] = [];
+  const eWhere = `Ntfctn[${place.n}]/Ntry[${place.e}]`;
+  const entryOre = amountAt(child(entry, 'Amt'), `${eWhere}/Amt`);
+  const direction = text(child(entry, 'CdtDbtInd'));
+  if (direction !== 'CRDT' && direction !== 'DBIT') throw new PaymentFileError(`${eWhere}/CdtDbtInd`, `must be CRDT or DBIT, found "${direction ?? ''}"`);
+  const reversal = isTrue(text(child(entry, 'RvslInd')));
+  // v02–v08 write the status as text, v09+ as Sts/Cd.
+  const statusNode = child(entry, 'Sts');
+  const status = text(child(statusNode, 'Cd')) ?? text(statusNode);
+  const date = dateOf(entry, eWhere);
+  const entryRef = text(child(entry, 'AcctSvcrRef')) || null;
+  const domain = child(entry, 'BkTxCd', 'Domn');
+  const code = domain ? [text(child(domain, 'Cd')), text(child(domain, 'Fmly', 'Cd')), text(child(domain, 'Fmly', 'SubFmlyCd'))].filter(Boolean).join('/') : null;
+  const details = children(entry, 'NtryDtls').flatMap((d, i) => children(d, 'TxDtls').map((tx, t) => ({ tx, where: `${eWhere}/NtryDtls[${i + 1}]/TxDtls[${t + 1}]` })));
+  const isPayment = status === 'BOOK' || status === undefined || status === '';
+  const kind = direction === 'CRDT' && !reversal ? 'payment' : direction === 'DBIT' && reversal ? 'reversal' : null;
+  if (details.length === 0) {
+    position += 1;
+    if (!isPayment || kind === null) skipped += 1;
+    else {
+      transactions.push({
+        position, location: eWhere, kind, amountOre: entryOre, date, kid: null, bankReference: entryRef,
+        payerAccount: null, toAccount: account, transactionType: code, text: null,
+      });
+    }
+    return { transactions, skipped, position };
+  }
+  let sum = 0;
+  for (const [t, { tx, where }] of details.entries()) {
+    position += 1;
+    const amountNode = child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
+    const amountOre = amountNode !== undefined ? amountAt(amountNode, `${where}/Amt`) : details.length === 1 ? entryOre : null;
+    if (amountOre === null) throw new PaymentFileError(where, 'a transaction of a batch entry needs its amount (Amt or AmtDtls/TxAmt/Amt)');
+    if (amountOre === 0) throw new PaymentFileError(`${where}/Amt`, 'the amount of a transaction is 0.00');
+    sum += amountOre;
+    if (!isPayment || kind === null) {
+      skipped += 1;
+      continue;
+    }
+    const refs = text(child(tx, 'Refs', 'AcctSvcrRef')) || null;
+    const kid = children(child(tx, 'RmtInf'), 'Strd').map((s) => text(child(s, 'CdtrRefInf', 'Ref'))).find((k) => k) ?? null;
+    const unstructured = children(child(tx, 'RmtInf'), 'Ustrd').map(text).filter(Boolean).join(' ');
+    transactions.push({
+      position,
+      location: where,
+      kind,
+      amountOre,
+      date,
+      kid: kid === null ? null : kid.replace(/\s+/g, ''),
+      // A batch entry's own reference, numbered, when its transactions carry none: still stable across re-sent files.
+      bankReference: refs ?? (entryRef === null ? null : details.length === 1 ? entryRef : `${entryRef}/${t + 1}`),
+      payerAccount: accountOf(child(tx, 'RltdPties', 'DbtrAcct', 'Id')),
+      toAccount: account,
+      transactionType: code,
+      text: unstructured || null,
+    });
+  }
+  if (sum !== entryOre) {
+    throw new PaymentFileError(`${eWhere}/Amt`, `the entry's amount is ${entryOre} øre; its transactions sum to ${sum} øre`);
+  }
+  return { transactions, skipped, position };
+}
+
+/**
+ * Reads a parsed camt.054 document. `namespace` is the root element's namespace (the XML step knows it).
+ * Throws a PaymentFileError naming the element for anything that does not make sense as a whole.
+ */
+export function readCamt054(root: XmlNode, namespace: string | null): Camt054File {
+  const { header, message } = readCamt054Message(root, namespace);
   const transactions: BankTransaction[] = [];
   let skipped = 0;
   let position = 0;
-  const notifications = children(message, 'Ntfctn');
-  if (notifications.length === 0) throw new PaymentFileError('Document/BkToCstmrDbtCdtNtfctn', 'the message has no notification (Ntfctn)');
-  notifications.forEach((notification, n) => {
-    const nWhere = `Ntfctn[${n + 1}]`;
-    const account = accountOf(child(notification, 'Acct', 'Id'));
-    if (account === null) throw new PaymentFileError(`${nWhere}/Acct`, 'the notification names no account (Acct/Id/IBAN or Acct/Id/Othr/Id)');
-    const accountCurrency = text(child(notification, 'Acct', 'Ccy'));
-    if (accountCurrency && accountCurrency !== 'NOK') throw new PaymentFileError(`${nWhere}/Acct/Ccy`, `only NOK accounts can be imported, found "${accountCurrency}"`);
+  camt054Notifications(message).forEach((notification, n) => {
+    const account = camt054NotificationAccount(notification, n + 1);
     children(notification, 'Ntry').forEach((entry, e) => {
-      const eWhere = `${nWhere}/Ntry[${e + 1}]`;
-      const entryOre = amountAt(child(entry, 'Amt'), `${eWhere}/Amt`);
-      const direction = text(child(entry, 'CdtDbtInd'));
-      if (direction !== 'CRDT' && direction !== 'DBIT') throw new PaymentFileError(`${eWhere}/CdtDbtInd`, `must be CRDT or DBIT, found "${direction ?? ''}"`);
-      const reversal = isTrue(text(child(entry, 'RvslInd')));
-      // v02–v08 write the status as text, v09+ as Sts/Cd.
-      const statusNode = child(entry, 'Sts');
-      const status = text(child(statusNode, 'Cd')) ?? text(statusNode);
-      const date = dateOf(entry, eWhere);
-      const entryRef = text(child(entry, 'AcctSvcrRef')) || null;
-      const domain = child(entry, 'BkTxCd', 'Domn');
-      const code = domain ? [text(child(domain, 'Cd')), text(child(domain, 'Fmly', 'Cd')), text(child(domain, 'Fmly', 'SubFmlyCd'))].filter(Boolean).join('/') : null;
-      const details = children(entry, 'NtryDtls').flatMap((d, i) => children(d, 'TxDtls').map((tx, t) => ({ tx, where: `${eWhere}/NtryDtls[${i + 1}]/TxDtls[${t + 1}]` })));
-      const isPayment = status === 'BOOK' || status === undefined || status === '';
-      const kind = direction === 'CRDT' && !reversal ? 'payment' : direction === 'DBIT' && reversal ? 'reversal' : null;
-      if (details.length === 0) {
-        position += 1;
-        if (!isPayment || kind === null) skipped += 1;
-        else {
-          transactions.push({
-            position, location: eWhere, kind, amountOre: entryOre, date, kid: null, bankReference: entryRef,
-            payerAccount: null, toAccount: account, transactionType: code, text: null,
-          });
-        }
-        return;
-      }
-      let sum = 0;
-      for (const [t, { tx, where }] of details.entries()) {
-        position += 1;
-        const amountNode = child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
-        const amountOre = amountNode !== undefined ? amountAt(amountNode, `${where}/Amt`) : details.length === 1 ? entryOre : null;
-        if (amountOre === null) throw new PaymentFileError(where, 'a transaction of a batch entry needs its amount (Amt or AmtDtls/TxAmt/Amt)');
-        if (amountOre === 0) throw new PaymentFileError(`${where}/Amt`, 'the amount of a transaction is 0.00');
-        sum += amountOre;
-        if (!isPayment || kind === null) {
-          skipped += 1;
-          continue;
-        }
-        const refs = text(child(tx, 'Refs', 'AcctSvcrRef')) || null;
-        const kid = children(child(tx, 'RmtInf'), 'Strd').map((s) => text(child(s, 'CdtrRefInf', 'Ref'))).find((k) => k) ?? null;
-        const unstructured = children(child(tx, 'RmtInf'), 'Ustrd').map(text).filter(Boolean).join(' ');
-        transactions.push({
-          position,
-          location: where,
-          kind,
-          amountOre,
-          date,
-          kid: kid === null ? null : kid.replace(/\s+/g, ''),
-          // A batch entry's own reference, numbered, when its transactions carry none: still stable across re-sent files.
-          bankReference: refs ?? (entryRef === null ? null : details.length === 1 ? entryRef : `${entryRef}/${t + 1}`),
-          payerAccount: accountOf(child(tx, 'RltdPties', 'DbtrAcct', 'Id')),
-          toAccount: account,
-          transactionType: code,
-          text: unstructured || null,
-        });
-      }
-      if (sum !== entryOre) {
-        throw new PaymentFileError(`${eWhere}/Amt`, `the entry's amount is ${entryOre} øre; its transactions sum to ${sum} øre`);
-      }
+      const r = readCamt054Entry(entry, { n: n + 1, e: e + 1, account, position });
+      transactions.push(...r.transactions);
+      skipped += r.skipped;
+      position = r.position;
     });
   });
-  return { header: { format: 'camt054', identity: messageId, version: versionNumber }, transactions, skipped };
+  return { header, transactions, skipped };
 }
