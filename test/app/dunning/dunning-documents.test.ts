@@ -24,6 +24,7 @@ import type { Consignment, EfakturaNetwork } from '../../../src/app/delivery/por
 import { findInvoiceById } from '../../../src/store/invoices.ts';
 import { listDeliveries } from '../../../src/store/deliveries.ts';
 import { dunningMail } from '../../../src/domain/dunning/texts.ts';
+import { parseLateInterestRates } from '../../../src/domain/dunning/rates.ts';
 
 let t: Awaited<ReturnType<typeof openTestDb>>;
 let outbox: string;
@@ -56,13 +57,13 @@ function recordingNetwork(): EfakturaNetwork & { sent: Consignment[] } {
   };
 }
 
-async function remindedInvoice(language: string, channels: string[]) {
+async function remindedInvoice(language: string, channels: string[], lateInterestRates?: ReturnType<typeof parseLateInterestRates>) {
   const m = await merchantWithAccount(t.db);
   await setSettings(t.db, m.merchantId, { deliveryChannels: channels });
   await storeOrder(t.db, m.merchantId, { fee: false, maturity: 10, language, personalNumber: '01010012345', lines: [['Hårklipp', '1', '1250.00', '0', '25']] });
   await invoiceAll(t.db, m.merchantId, { invoiceDate: '2026-12-01' });
   const invoice = await invoiceOf(t.db, m.merchantId, 1);
-  await runDunning(t.db, { asOf: '2026-12-25', merchantId: m.merchantId, actor: 'test' });
+  await runDunning(t.db, { asOf: '2026-12-25', merchantId: m.merchantId, actor: 'test', ...(lateInterestRates ? { lateInterestRates } : {}) });
   const [step] = await t.db.query<{ id: number }>({ text: `SELECT id FROM dunning_steps WHERE invoice_id = $1 AND kind = 'reminder'`, values: [invoice.id] });
   await renderDunningDocument(t.db, createDocumentRenderers().dunningPdf!, step!.id);
   const [doc] = await t.db.query<{ content: Uint8Array }>({ text: 'SELECT content FROM dunning_documents WHERE step_id = $1', values: [step!.id] });
@@ -81,6 +82,17 @@ describe(`reminder documents and their delivery (${DB_LABEL})`, () => {
     assert.match(text, /kr 1 285,00/, 'outstanding + fee');
     assert.match(text, /08\.01\.2027/, 'the new due date: 25 Dec + 14 days');
     assert.match(text, /11\.12\.2026/, 'the original due date');
+  });
+
+  test('late-payment interest is printed, with its legal note, only when some is claimed', async () => {
+    const none = await pdfText((await remindedInvoice('no', ['file'])).pdf);
+    assert.doesNotMatch(none, /Forsinkelsesrente/, 'no rate for December 2026 in the built-in table: no "0,00" interest line');
+    const { pdf } = await remindedInvoice('no', ['file'], parseLateInterestRates('2026-07-01=11.75'));
+    const text = await pdfText(pdf);
+    // 1 250,00 kr × 11.75 % × 14 days (12–25 Dec) / 365 = 5.633… → 5,63
+    assert.match(text, /Forsinkelsesrente 12\.12\.2026–25\.12\.2026 \(14 dager\)\s*5,63/);
+    assert.match(text, /forsinkelsesrenteloven/);
+    assert.match(text, /kr 1 290,63/, 'outstanding + fee + interest');
   });
 
   test('an English customer gets an English reminder; German falls back to English', async () => {

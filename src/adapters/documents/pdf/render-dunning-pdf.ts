@@ -50,8 +50,10 @@ function claimRows(document: DunningDocument, texts: DunningTexts): [string, num
   if (rows.length > 1) rows.push([texts.outstanding, document.outstandingOre]);
   for (const fee of document.fees) rows.push([fee.kind === 'notice' ? texts.noticeFee : texts.reminderFee, fee.feeOre]);
   const f = texts.base;
+  // Only interest actually claimed is printed: a line "42 days … 0.00" (days with no rate in the table) reads
+  // as a mistake to the customer, and the legal note under the total goes with it.
   const days = daysLate(document.interestFrom, document.interestTo);
-  if (days > 0) rows.push([texts.interest(f.formatDate(document.interestFrom), f.formatDate(document.interestTo), days), document.interestOre]);
+  if (days > 0 && document.interestOre > 0) rows.push([texts.interest(f.formatDate(document.interestFrom), f.formatDate(document.interestTo), days), document.interestOre]);
   return rows;
 }
 
@@ -113,8 +115,10 @@ export function renderDunningPdf(document: DunningDocument): Promise<Buffer> {
   doc.font('bold').fontSize(FONT_SIZE.total).text(texts.totalToPay, LEFT, y + 6, { width: CONTENT_WIDTH / 2 });
   doc.text(f.formatMoney(document.totalOre), amountX - 60, y + 6, { width: RIGHT - amountX + 60, align: 'right' });
   y = doc.y + 10;
-  doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GRAY).text(texts.interestNote, LEFT, y, { width: CONTENT_WIDTH });
-  y = doc.y + 20;
+  if (document.interestOre > 0) {
+    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GRAY).text(texts.interestNote, LEFT, y, { width: CONTENT_WIDTH });
+    y = doc.y + 20;
+  } else y += 10;
 
   // The payment box: account, KID, due date, amount.
   const height = 62;
